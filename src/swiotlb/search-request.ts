@@ -1,0 +1,153 @@
+/**
+ * The per-call inputs of a slot search, derived once per call (spec §3.1 and
+ * the "Masks and stride per version" table of §3.3), in slot units.
+ *
+ * A candidate slot g (global index in its pool) is *aligned* when
+ * `((tblSlot + g) & alignMask) === alignWant`, and it *crosses* the device's
+ * segment boundary when `((tblSlot + g) mod maxSlots) + nslots > maxSlots`.
+ *
+ * @module
+ */
+import { IO_TLB_SHIFT, IO_TLB_SIZE, PAGE_SIZE, PAGE_SHIFT } from './constants.js';
+import type { SearchFamily } from './profiles.js';
+import { andLowMask, MASK_ALL } from '../machine/mask.js';
+
+const LOW = IO_TLB_SIZE - 1;
+const PAGE_MASK = PAGE_SIZE - 1;
+
+/** Mutable, reusable inputs of one map or alloc call (no allocation per map on the hot path). */
+export class SearchRequest {
+  /** Original address (0 for none). */
+  origAddr = 0;
+  /** Bytes mapped. */
+  mappingSize = 0;
+  /** Bytes the caller asked to reserve (<= 6.10 signature). */
+  allocSize = 0;
+  /** Caller's alloc_align_mask. */
+  allocAlignMask = 0;
+  /** Offset preserved from orig (may exceed a slot in V69+: padding). */
+  offset = 0;
+  /** In-slot part of the offset, stored in the slots' alloc_size. */
+  inSlot = 0;
+  /** Bytes searched for: offset (and padding) included. */
+  searchSize = 0;
+  /** DMA attributes of the call. */
+  attrs = 0;
+  /** Slots wanted. */
+  nslots = 0;
+  /** Candidate step after an aligned miss. */
+  stride = 1;
+  /** Slot-address bits tested (zero-required and orig-matching bits), in slot units. */
+  alignMask = 0;
+  /** Value those bits must have. */
+  alignWant = 0;
+  /** Smallest power of two above alignMask: the period of the aligned pattern. */
+  period = 1;
+  /** (pool DMA start & boundary mask) / IO_TLB_SIZE: the slot number of the pool start as the device sees it. */
+  tblSlot = 0;
+  /** tblSlot mod period. */
+  tblSlotModPeriod = 0;
+  /** Segment-boundary window in slots (a power of two). */
+  maxSlots = 2 ** 53;
+  /** Whether the run-skipping search is exact for this request (stride is a multiple of period). */
+  fastOk = true;
+}
+
+/**
+ * Fill a request for one pool: masks and stride by family, boundary window by device.
+ *
+ * @param req - Request to fill.
+ * @param family - Search family of the kernel profile.
+ * @param minAlignMask - Device min_align_mask (MA).
+ * @param allocAlignMask - Caller's alloc_align_mask (AA).
+ * @param searchSize - Bytes searched for, including offset (and padding).
+ * @param origAddr - Original address, 0 for none (swiotlb_alloc).
+ * @param poolDmaStart - DMA address of the pool start (phys_to_dma_unencrypted).
+ * @param boundaryMask - Device segment boundary mask (a low mask).
+ * @remarks Context: any. No allocation.
+ */
+export function fillSearchRequest(
+  req: SearchRequest,
+  family: SearchFamily,
+  minAlignMask: number,
+  allocAlignMask: number,
+  searchSize: number,
+  origAddr: number,
+  poolDmaStart: number,
+  boundaryMask: number,
+): void {
+  const MA = minAlignMask;
+  let AA = allocAlignMask;
+  const big = searchSize >= PAGE_SIZE;
+  let zero = 0; // bits (bytes) of the slot address that must be zero
+  let match = 0; // bits (bytes) that must equal orig's
+  let stride: number;
+  switch (family) {
+    case 'V61':
+    case 'V61s': {
+      const A = family === 'V61s' ? AA | LOW : AA;
+      match = MA & ~(family === 'V61s' ? A : LOW);
+      stride = (match >>> IO_TLB_SHIFT) + 1;
+      if (big) stride = Math.max(stride, stride << (PAGE_SHIFT - IO_TLB_SHIFT));
+      stride = Math.max(stride, (A >>> IO_TLB_SHIFT) + 1);
+      break;
+    }
+    case 'V66a':
+      match = (MA | AA | (big ? PAGE_MASK : 0)) & ~LOW;
+      stride = (match >>> IO_TLB_SHIFT) + 1;
+      break;
+    case 'V66b':
+    case 'V69': {
+      if (family === 'V69' && AA === 0 && MA === 0 && big) AA = PAGE_MASK;
+      const A = AA | LOW;
+      match = MA & ~A;
+      zero = A & ~LOW;
+      stride = (Math.max(A, match) >>> IO_TLB_SHIFT) + 1;
+      if (family === 'V66b' && big) stride = Math.max(stride, PAGE_SHIFT - IO_TLB_SHIFT + 1);
+      break;
+    }
+  }
+  if (origAddr === 0) match = 0; // "orig_addr != 0" guards the match test in every family
+  const zeroSlots = zero >>> IO_TLB_SHIFT;
+  const matchSlots = match >>> IO_TLB_SHIFT;
+  const mask = zeroSlots | matchSlots;
+  let period = 1;
+  while (period <= mask) period *= 2;
+  const origSlot = Math.floor(origAddr / IO_TLB_SIZE);
+  const tbl = andLowMask(poolDmaStart, boundaryMask);
+  const tblSlot = Math.floor(tbl / IO_TLB_SIZE);
+  req.nslots = Math.ceil(searchSize / IO_TLB_SIZE);
+  req.stride = stride;
+  req.alignMask = mask;
+  req.alignWant = (origSlot % period) & matchSlots;
+  req.period = period;
+  req.tblSlot = tblSlot;
+  req.tblSlotModPeriod = tblSlot % period;
+  req.maxSlots = boundaryMask === MASK_ALL ? 2 ** 53 : Math.ceil((boundaryMask + 1) / IO_TLB_SIZE);
+  req.fastOk = stride % period === 0;
+}
+
+/**
+ * Whether global slot g passes the alignment test.
+ *
+ * @param req - Filled request.
+ * @param g - Global slot index.
+ * @returns true when aligned.
+ * @remarks Context: any. Hot path.
+ */
+export function isAligned(req: SearchRequest, g: number): boolean {
+  return (((req.tblSlotModPeriod + g) % req.period) & req.alignMask) === req.alignWant;
+}
+
+/**
+ * Whether a run of req.nslots from global slot g crosses the segment boundary
+ * (iommu_is_span_boundary()).
+ *
+ * @param req - Filled request.
+ * @param g - Global slot index.
+ * @returns true when it crosses.
+ * @remarks Context: any. Hot path.
+ */
+export function crossesBoundary(req: SearchRequest, g: number): boolean {
+  return ((req.tblSlot + g) % req.maxSlots) + req.nslots > req.maxSlots;
+}
