@@ -5,7 +5,7 @@
  * @module
  */
 import type { Device } from '../machine/device.js';
-import type { IoTlbMem } from './io-tlb-mem.js';
+import { logWarning, type IoTlbMem } from './io-tlb-mem.js';
 import type { IoTlbPool } from './pool.js';
 import { fillSearchRequest, type SearchRequest } from './search-request.js';
 import { scanArea } from './search-scan.js';
@@ -60,6 +60,10 @@ export function searchPoolArea(mem: IoTlbMem, pool: IoTlbPool, area: number, req
     return false;
   }
   commitSlots(pool, area, r.index, n, req.searchSize, req.inSlot);
+  if (r.index + n > pool.nslabs) {
+    c.poolOverruns++;
+    logWarning(mem, null, `swiotlb: slots ${r.index}..${r.index + n - 1} run past the end of the pool (${pool.nslabs} slots): the kernel would corrupt the memory after it`);
+  }
   out.pool = pool;
   out.index = r.index;
   out.nslots = n;

@@ -36,6 +36,8 @@ export interface SwiotlbCounters {
   areaQuickRejects: number;
   searchSteps: number;
   livelocks: number;
+  /** Allocations that ran past the pool end (6.1 pools not a multiple of 128 slots): kernel memory corruption. */
+  poolOverruns: number;
   lookups: number;
   warnings: number;
 }
@@ -100,10 +102,11 @@ export interface IoTlbMemOptions {
  * @remarks Context: process context.
  */
 export function createIoTlbMem(o: IoTlbMemOptions): IoTlbMem {
-  const pool = createPool({ start: o.start, nslabs: o.nslabs, nareas: o.nareas, clampList: o.profile.listClampedToPoolEnd });
+  // nslabs 0: an allocator whose boot allocation failed (6.6+ keeps force_bounce, so every map fails).
+  const pools = o.nslabs === 0 ? [] : [createPool({ start: o.start, nslabs: o.nslabs, nareas: o.nareas, clampList: o.profile.listClampedToPoolEnd })];
   return {
     profile: o.profile,
-    pools: [pool],
+    pools,
     nslabs: o.nslabs,
     forceBounce: o.forceBounce ?? false,
     forAlloc: o.forAlloc ?? false,
@@ -143,6 +146,7 @@ export function newCounters(): SwiotlbCounters {
     areaQuickRejects: 0,
     searchSteps: 0,
     livelocks: 0,
+    poolOverruns: 0,
     lookups: 0,
     warnings: 0,
   };
