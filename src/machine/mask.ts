@@ -70,7 +70,23 @@ export function parseMask(text: string, what: string): number {
  */
 export function andLowMask(value: number, mask: number): number {
   if (mask === MASK_ALL) return value;
-  return value % (mask + 1);
+  if (value <= 0x7fffffff && mask <= 0x7fffffff) return value & mask;
+  const m = mask + 1;
+  // Division by a power of two is exact in binary floating point; avoids fmod.
+  return value - Math.floor(value / m) * m;
+}
+
+/**
+ * The low bits of an address below a power of two (addr mod 2^k), fast for any address < 2^53.
+ *
+ * @param addr - Non-negative integer < 2^53.
+ * @param pow2 - A power of two <= 2^31.
+ * @returns addr mod pow2, as an int32.
+ * @remarks Context: any. Hot path: no fmod.
+ */
+export function lowBits(addr: number, pow2: number): number {
+  if (addr <= 0x7fffffff) return addr & (pow2 - 1);
+  return (addr - Math.floor(addr / pow2) * pow2) | 0;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { DMA_TO_DEVICE, IO_TLB_SIZE, INVALID_PHYS_ADDR, type DmaDirection } from './constants.js';
 import type { Device } from '../machine/device.js';
+import { lowBits } from '../machine/mask.js';
 import { logWarning, type IoTlbMem } from './io-tlb-mem.js';
 import type { IoTlbPool } from './pool.js';
 
@@ -32,12 +33,12 @@ function zu(v: number): string {
  * @remarks Context: any (no locks).
  */
 export function swiotlbBounce(mem: IoTlbMem, pool: IoTlbPool, dev: Device, tlb: number, size: number, dir: DmaDirection): number {
-  const i = Math.floor((tlb - pool.start) / IO_TLB_SIZE);
+  const i = Math.floor((tlb - pool.start) / IO_TLB_SIZE) | 0;
   let orig = pool.origAddr[i]!;
   let rem = pool.allocSize[i]!;
   if (orig === INVALID_PHYS_ADDR) return 0;
-  const tlbOff = tlb % IO_TLB_SIZE;
-  const origOff = (orig % IO_TLB_SIZE) & dev.minAlignMask;
+  const tlbOff = lowBits(tlb, IO_TLB_SIZE);
+  const origOff = lowBits(orig, IO_TLB_SIZE) & dev.minAlignMask;
   if (mem.profile.bounceSignedOffset) {
     const t = tlbOff - origOff;
     orig += t;

@@ -15,6 +15,7 @@ import {
   type DmaDirection,
 } from './constants.js';
 import type { Device } from '../machine/device.js';
+import { lowBits } from '../machine/mask.js';
 import { findPool, logWarning, memUsed, type IoTlbMem } from './io-tlb-mem.js';
 import type { IoTlbPool } from './pool.js';
 import { releaseSlots } from './slots.js';
@@ -37,7 +38,7 @@ const LOW = IO_TLB_SIZE - 1;
  * @remarks Context: any.
  */
 export function alignOffset(orig: number, minAlignMask: number, mask: number): number {
-  return (orig % 0x80000000) & minAlignMask & mask;
+  return lowBits(orig, 0x80000000) & minAlignMask & mask;
 }
 
 /**
@@ -194,7 +195,7 @@ export function swiotlbTblMapSingle(
   dir: DmaDirection,
   attrs: number,
 ): number {
-  checkMapArgs(orig, mappingSize, allocSize, cpu);
+  if (!Number.isInteger(cpu) || cpu < 0) throw new ContractError('bad_cpu', `Cannot map: cpu ${cpu} is not a non-negative integer`);
   void dir;
   const req = mem.req;
   if (!prepareMap(mem, dev, orig, mappingSize, allocSize, allocAlignMask, attrs, req)) return -1;
@@ -260,8 +261,9 @@ export const lastRelease = { poolId: -1, area: -1, index: -1, nslots: 0 };
  */
 export function swiotlbReleaseSlots(mem: IoTlbMem, dev: Device, tlb: number): number {
   const pool = poolOf(mem, tlb, 'release');
-  const off = (tlb % IO_TLB_SIZE) & dev.minAlignMask;
-  let index = (tlb - off - pool.start) / IO_TLB_SIZE;
+  const off = lowBits(tlb, IO_TLB_SIZE) & dev.minAlignMask;
+  // Like the kernel's ">> IO_TLB_SHIFT": an interior address rounds down.
+  let index = Math.floor((tlb - off - pool.start) / IO_TLB_SIZE) | 0;
   if (mem.profile.padSlots) index -= pool.padSlots[index]!;
   if (index < 0 || pool.head[index] !== 1) {
     throw new ContractError(
@@ -270,7 +272,7 @@ export function swiotlbReleaseSlots(mem: IoTlbMem, dev: Device, tlb: number): nu
     );
   }
   const nslots = Math.ceil((pool.allocSize[index]! + off) / IO_TLB_SIZE);
-  const area = Math.floor(index / pool.areaNslabs);
+  const area = (index / pool.areaNslabs) | 0;
   mem.counters.areaLockAcquisitions++;
   pool.areaLocks[area]!++;
   releaseSlots(pool, index, nslots);

@@ -7,7 +7,7 @@
 import { IO_TLB_SEGSIZE, IO_TLB_SIZE, INVALID_PHYS_ADDR } from './constants.js';
 import type { IoTlbPool } from './pool.js';
 
-const LAST_IN_SEG = IO_TLB_SEGSIZE - 1;
+const SEG_MASK = IO_TLB_SEGSIZE - 1;
 
 /**
  * Mark `nslots` slots from `index` allocated (the "found:" step of the search).
@@ -32,6 +32,7 @@ export function commitSlots(
   allocSize: number,
   offset: number,
 ): void {
+  index |= 0; // slot indices are small integers; keep the loops on int32 arithmetic
   const list = pool.list;
   const runFromIndex = list[index]!;
   const size = allocSize - offset;
@@ -41,12 +42,12 @@ export function commitSlots(
   }
   pool.head[index] = 1;
   let count = 0;
-  for (let i = index - 1; i >= 0 && i % IO_TLB_SEGSIZE !== LAST_IN_SEG && list[i] !== 0; i--) {
+  for (let i = index - 1; i >= 0 && (i & SEG_MASK) !== SEG_MASK && list[i] !== 0; i--) {
     list[i] = ++count;
   }
   // The run that held the allocation was count + runFromIndex long; if it was
   // the segment's longest, the bound may now be stale-high.
-  const seg = Math.floor(index / IO_TLB_SEGSIZE);
+  const seg = index >> 7;
   const segs = pool.segs;
   if (segs.exact[seg] === 1 && count + runFromIndex >= segs.bound(seg)) segs.exact[seg] = 0;
   const areaLocal = index - area * pool.areaNslabs;
@@ -66,9 +67,11 @@ export function commitSlots(
  * @remarks Context: caller holds the owning area's lock. `area->index` is not touched.
  */
 export function releaseSlots(pool: IoTlbPool, index: number, nslots: number): number {
+  index |= 0;
+  nslots |= 0;
   const list = pool.list;
   const after = index + nslots;
-  const segEnd = (Math.floor(index / IO_TLB_SEGSIZE) + 1) * IO_TLB_SEGSIZE;
+  const segEnd = ((index >> 7) + 1) << 7;
   let count = after < segEnd ? list[after]! : 0;
   for (let i = after - 1; i >= index; i--) {
     list[i] = ++count;
@@ -77,12 +80,12 @@ export function releaseSlots(pool: IoTlbPool, index: number, nslots: number): nu
     pool.padSlots[i] = 0;
   }
   pool.head[index] = 0;
-  for (let i = index - 1; i >= 0 && i % IO_TLB_SEGSIZE !== LAST_IN_SEG && list[i] !== 0; i--) {
+  for (let i = index - 1; i >= 0 && (i & SEG_MASK) !== SEG_MASK && list[i] !== 0; i--) {
     list[i] = ++count;
   }
-  const area = Math.floor(index / pool.areaNslabs);
+  const area = (index / pool.areaNslabs) | 0;
   pool.areaUsed[area]! -= nslots;
-  pool.segs.raise(Math.floor(index / IO_TLB_SEGSIZE), count);
+  pool.segs.raise(index >> 7, count);
   return count;
 }
 

@@ -1,0 +1,38 @@
+/**
+ * `npm run bench [-- --json] [-- --only core|replay]`: benchmarks, never part of the tests.
+ *
+ * @module
+ */
+import { runCoreBench, type BenchRow } from './core.js';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const onlyIdx = args.indexOf('--only');
+const only = onlyIdx >= 0 ? args[onlyIdx + 1] : undefined;
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const kernel = '6.12';
+const result: { schemaVersion: 1; node: string; kernel: string; core?: BenchRow[]; floors?: Record<string, boolean | number> } = { schemaVersion: 1, node: process.version, kernel };
+
+if (only === undefined || only === 'core') {
+  const rows = runCoreBench(kernel, log);
+  result.core = rows;
+  const get = (c: string, mode: string, pool: string) => rows.find((r) => r.case.startsWith(c) && r.mode === mode && r.pool === pool)!;
+  const ratio = (c: string, mode: string) => get(c, mode, '6 GiB').nsPerOp / get(c, mode, '64 MiB').nsPerOp;
+  result.floors = {
+    'a_accounting_pairs_per_s_64MiB': Math.round(get('a:', 'accounting', '64 MiB').opsPerSecond),
+    'a_floor_5M_pairs_per_s': get('a:', 'accounting', '64 MiB').opsPerSecond >= 5e6 && get('a:', 'accounting', '6 GiB').opsPerSecond >= 5e6,
+  };
+  for (const mode of ['accounting', 'bytes']) {
+    for (const c of ['b:', 'c1:', 'c2:']) {
+      const r = ratio(c, mode);
+      result.floors[`${c.replace(':', '')}_${mode}_6GiB_over_64MiB`] = Number(r.toFixed(2));
+      result.floors[`${c.replace(':', '')}_${mode}_within_2x`] = r <= 2;
+    }
+  }
+  if (!json) {
+    console.log('case | mode | pool | ops/s | ns/op | note');
+    for (const r of rows) console.log(`${r.case} | ${r.mode} | ${r.pool} | ${Math.round(r.opsPerSecond).toLocaleString('en-US')} | ${r.nsPerOp.toFixed(0)} | ${r.note}`);
+    console.log('\nfloors:', JSON.stringify(result.floors, null, 2));
+  }
+}
+if (json) console.log(JSON.stringify(result, null, 2));
