@@ -1,0 +1,70 @@
+/**
+ * `swiotlb-lab replay [trace...]`: replay kernel traces against the model.
+ * With no trace, replays the bundled oracle captures of a real 6.1 kernel.
+ *
+ * @module
+ */
+import { Command, Option } from 'commander';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { replayTraceFile } from '../lab/replay/replay-file.js';
+import { formatReplay, formatReplaySummary } from '../lab/replay/replay-format.js';
+import { PROFILES } from '../swiotlb/profiles.js';
+import { InputError } from '../util/errors.js';
+import { parseIntOption } from './options.js';
+import { ExitCode } from './exit-code.js';
+import type { ReplayResult } from '../lab/replay/replay-types.js';
+
+/** Directory of the bundled oracle captures. */
+export const BUILTIN_TRACES = fileURLToPath(new URL('../../test/fixtures/oracle/', import.meta.url));
+
+/**
+ * The bundled oracle traces, by capture name.
+ *
+ * @returns Paths of every bundled trace, sorted by name.
+ * @remarks Context: process context.
+ */
+export function builtinTraces(): string[] {
+  if (!existsSync(BUILTIN_TRACES)) return [];
+  return readdirSync(BUILTIN_TRACES)
+    .sort()
+    .map((d) => join(BUILTIN_TRACES, d, 'trace.txt.gz'))
+    .filter((p) => existsSync(p));
+}
+
+/**
+ * Add the replay command to a program.
+ *
+ * @param program - The root command.
+ * @remarks Context: process context.
+ */
+export function registerReplay(program: Command): void {
+  program
+    .command('replay')
+    .description('replay kernel DMA traces (ftrace text, plain or gzip) against the model and compare every decision; with no trace, the bundled Linux 6.1 oracle captures')
+    .argument('[traces...]', 'trace files (trace or trace-cmd report text, plain or .gz)')
+    .addOption(new Option('--kernel <version>', 'kernel profile').choices([...PROFILES.keys()]).default('6.1'))
+    .option('--json', 'print one JSON document')
+    .option('--lenient', 'count and skip malformed lines instead of failing')
+    .option('--scan', 'use the slot-by-slot reference search instead of the fast one')
+    .option('--pool-start <addr>', 'pool start when the trace has no pool line', (v) => parseIntOption(v, '--pool-start'))
+    .option('--nslabs <n>', 'pool slots when the trace has no pool line', (v) => parseIntOption(v, '--nslabs'))
+    .option('--nareas <n>', 'pool areas when the trace has no pool line', (v) => parseIntOption(v, '--nareas'))
+    .action(async (traces: string[], o: { kernel: string; json?: boolean; lenient?: boolean; scan?: boolean; poolStart?: number; nslabs?: number; nareas?: number }) => {
+      const files = traces.length > 0 ? traces : builtinTraces();
+      if (files.length === 0) throw new InputError('no_trace', 'No trace given and no bundled traces found');
+      for (const f of files) if (!existsSync(f)) throw new InputError('no_file', `Cannot read trace '${f}': no such file`);
+      const pool =
+        o.poolStart !== undefined || o.nslabs !== undefined
+          ? { start: o.poolStart ?? 0, nslabs: o.nslabs ?? 32768, nareas: o.nareas ?? 1 }
+          : undefined;
+      const results: ReplayResult[] = [];
+      for (const f of files) {
+        results.push(await replayTraceFile(f, { kernel: o.kernel, lenient: o.lenient ?? false, searchImpl: o.scan === true ? 'scan' : 'fast', ...(pool ? { pool } : {}) }));
+      }
+      if (o.json === true) process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : { schemaVersion: 1, traces: results }, null, 2)}\n`);
+      else process.stdout.write(results.length === 1 ? formatReplay(results[0]!) : formatReplaySummary(results));
+      if (results.some((r) => r.mismatched > 0)) throw new ExitCode(1);
+    });
+}

@@ -1,0 +1,318 @@
+/**
+ * The replay engine: rebuilds the pool from a trace and drives the swiotlb
+ * core through the same calls, in the trace's order, comparing every decision.
+ *
+ * Concurrency: with the oracle's in-lock probes, each area attempt
+ * (map_found / map_area_full) and each release (unmap_release) is written
+ * while the kernel held that area's spinlock, and the trace's counter clock
+ * orders all events globally. Applying each attempt and release at its own
+ * event therefore applies them in the kernel's per-area lock order, even when
+ * two CPUs map at once. Calls nest per CPU (an interrupt can complete I/O
+ * between a map's entry and its lock), so pending calls live on one stack per CPU.
+ *
+ * @module
+ */
+import { createDevice, type Device } from '../../machine/device.js';
+import { MASK_ALL } from '../../machine/mask.js';
+import { getProfile, type KernelProfile } from '../../swiotlb/profiles.js';
+import { createIoTlbMem, memUsed, type IoTlbMem } from '../../swiotlb/io-tlb-mem.js';
+import { SearchRequest, fillSearchRequest } from '../../swiotlb/search-request.js';
+import { FoundSlots, searchPoolArea, findSlotsInPool } from '../../swiotlb/find-slots.js';
+import {
+  prepareMap,
+  completeMap,
+  failMap,
+  swiotlbTblUnmapSingle,
+  swiotlbSyncSingleForCpu,
+  swiotlbSyncSingleForDevice,
+  lastRelease,
+} from '../../swiotlb/map-single.js';
+import { ContractError, InputError } from '../../util/errors.js';
+import type { TraceEvent } from '../trace/trace-event.js';
+import type { MapSingleEvent, UnmapSingleEvent, PoolEvent } from '../trace/events.js';
+import type { ReplayMismatch, ReplayPoolConfig } from './replay-types.js';
+import type { DmaDirection } from '../../swiotlb/constants.js';
+import { ReplayTally } from './replay-tally.js';
+
+interface PendingMap {
+  readonly kind: 'map';
+  readonly ev: MapSingleEvent;
+  readonly dev: Device;
+  readonly req: SearchRequest;
+  readonly found: FoundSlots;
+  readonly ready: boolean;
+  nextArea: number;
+  areasTried: number;
+  done: boolean;
+}
+interface PendingUnmap {
+  readonly kind: 'unmap';
+  readonly ev: UnmapSingleEvent;
+}
+
+/** Options of {@link ReplayEngine}. */
+export interface ReplayEngineOptions {
+  /** Kernel profile name; default `6.1`. */
+  kernel?: string;
+  /** Pool geometry when the trace has no `pool:` line. */
+  pool?: { start: number; nslabs: number; nareas: number; force?: boolean };
+  /** Search implementation; default fast. */
+  searchImpl?: 'fast' | 'scan';
+  /** Count and skip events that match no pending call instead of failing. */
+  lenient?: boolean;
+}
+
+/** Replays oracle kprobe events against the model, one event at a time. */
+export class ReplayEngine {
+  readonly profile: KernelProfile;
+  readonly tally = new ReplayTally();
+  mem: IoTlbMem | null = null;
+  poolConfig: ReplayPoolConfig | null = null;
+  mode: 'in-lock' | 'entry' | 'empty' = 'empty';
+  readonly #devices = new Map<string, Device>();
+  readonly #stacks = new Map<number, (PendingMap | PendingUnmap)[]>();
+  readonly #opts: ReplayEngineOptions;
+  readonly #file: string;
+
+  /**
+   * @param file - Trace file name, for errors.
+   * @param opts - Options.
+   */
+  constructor(file: string, opts: ReplayEngineOptions = {}) {
+    this.#file = file;
+    this.#opts = opts;
+    this.profile = getProfile(opts.kernel ?? '6.1');
+  }
+
+  /**
+   * Consume one event in trace order.
+   *
+   * @param ev - The event.
+   * @throws InputError for a trace the replay cannot use (events before any pool, unmatched in-lock events).
+   * @remarks Context: any (single-threaded replay).
+   */
+  onEvent(ev: TraceEvent): void {
+    this.tally.events++;
+    try {
+      this.#dispatch(ev);
+    } catch (e) {
+      if (e instanceof InputError && e.code === 'unmatched_event' && this.#opts.lenient === true) {
+        this.tally.unmatched++;
+        this.tally.warn(e.message);
+        return;
+      }
+      if (e instanceof ContractError) {
+        // The kernel would have corrupted its lists or hit a BUG; record and go on.
+        this.tally.warn(`line ${ev.line}: ${e.message}`);
+        this.tally.mismatch(this.#mismatch(ev.line, 'contract', { event: ev.kind }, { error: e.code }, -1));
+      } else throw e;
+    }
+  }
+
+  #dispatch(ev: TraceEvent): void {
+    switch (ev.kind) {
+      case 'pool':
+        return this.#onPool(ev);
+      case 'map_single':
+        return this.#onMapSingle(ev);
+      case 'map_area_full':
+      case 'map_found':
+        return this.#onAreaEvent(ev);
+      case 'map_single_ret':
+        return this.#onMapRet(ev);
+      case 'unmap_single':
+        return this.#onUnmapSingle(ev);
+      case 'unmap_release':
+        return this.#onRelease(ev);
+      case 'sync_for_cpu':
+      case 'sync_for_device': {
+        const mem = this.#requireMem(ev.line);
+        const dev = this.#device(ev.dev, ev.name, 0, MASK_ALL);
+        this.tally.syncs++;
+        if (ev.kind === 'sync_for_cpu') swiotlbSyncSingleForCpu(mem, dev, ev.tlb, ev.size, ev.dir as DmaDirection);
+        else swiotlbSyncSingleForDevice(mem, dev, ev.tlb, ev.size, ev.dir as DmaDirection);
+        return;
+      }
+      case 'swiotlb_bounced':
+        this.tally.bounced++;
+        return;
+      default:
+        return;
+    }
+  }
+
+  #stack(cpu: number): (PendingMap | PendingUnmap)[] {
+    let s = this.#stacks.get(cpu);
+    if (s === undefined) {
+      s = [];
+      this.#stacks.set(cpu, s);
+    }
+    return s;
+  }
+
+  #requireMem(line: number): IoTlbMem {
+    if (this.mem !== null) return this.mem;
+    const p = this.#opts.pool;
+    if (p === undefined) {
+      throw new InputError('no_pool', 'The trace maps before any `pool:` line; give the pool geometry (--pool-start, --nslabs, --nareas)', {
+        file: this.#file,
+        line,
+      });
+    }
+    this.#build(p.start, p.nslabs, p.nareas, p.force ?? true, 'options');
+    return this.mem!;
+  }
+
+  #build(start: number, nslabs: number, nareas: number, force: boolean, source: 'trace' | 'options'): void {
+    this.mem = createIoTlbMem({ profile: this.profile, start, nslabs, nareas, forceBounce: force, searchImpl: this.#opts.searchImpl ?? 'fast' });
+    const pool = this.mem.pools[0]!;
+    this.poolConfig = { start, end: pool.end, nslabs, nareas, areaNslabs: pool.areaNslabs, force, source };
+  }
+
+  #onPool(ev: PoolEvent): void {
+    if (this.mem === null) {
+      if (ev.nslabs <= 0 || ev.nareas <= 0 || ev.nslabs % ev.nareas !== 0) {
+        throw new InputError('bad_pool', `Pool line has nslabs=${ev.nslabs} nareas=${ev.nareas}: expected nareas to divide nslabs`, { file: this.#file, line: ev.line });
+      }
+      this.#build(ev.start, ev.nslabs, ev.nareas, ev.force, 'trace');
+    }
+    // Every pool line is a snapshot at an idle moment: compare each area's used and index.
+    const pool = this.mem!.pools[0]!;
+    for (let a = 0; a < pool.nareas; a++) {
+      const ku = ev.areaUsed[a];
+      const ki = ev.areaIndex[a];
+      if (ku === undefined || ki === undefined) continue;
+      if (pool.areaUsed[a] === ku && pool.areaIndex[a] === ki) this.tally.matched++;
+      else this.tally.mismatch(this.#mismatch(ev.line, 'pool', { area: a, used: ku, index: ki }, { area: a, used: pool.areaUsed[a]!, index: pool.areaIndex[a]! }, a * pool.areaNslabs + ki));
+    }
+  }
+
+  #device(key: string, name: string | null, minAlign: number, segbnd: number): Device {
+    let dev = this.#devices.get(key);
+    if (dev === undefined) {
+      dev = createDevice({ name: name ?? key, minAlignMask: minAlign, segmentBoundaryMask: segbnd === 0 ? MASK_ALL : segbnd });
+      this.#devices.set(key, dev);
+    }
+    return dev;
+  }
+
+  #onMapSingle(ev: MapSingleEvent): void {
+    const mem = this.#requireMem(ev.line);
+    const dev = this.#device(ev.dev, ev.name, ev.minalign, ev.segbnd);
+    const req = new SearchRequest();
+    const ready = prepareMap(mem, dev, ev.orig, ev.msz, ev.asz, ev.amask, ev.attrs, req);
+    const pool = mem.pools[0]!;
+    if (ready) fillSearchRequest(req, this.profile.family, dev.minAlignMask, req.allocAlignMask, req.searchSize, req.origAddr, pool.start + dev.dmaOffset, dev.segmentBoundaryMask);
+    const found = new FoundSlots();
+    this.#stack(ev.cpu).push({ kind: 'map', ev, dev, req, found, ready, nextArea: ev.cpu & (pool.nareas - 1), areasTried: 0, done: false });
+  }
+
+  #topMap(cpu: number, line: number, what: string): PendingMap {
+    const s = this.#stack(cpu);
+    const top = s[s.length - 1];
+    if (top === undefined || top.kind !== 'map') {
+      throw new InputError('unmatched_event', `${what} on CPU ${cpu} has no pending map_single on that CPU`, { file: this.#file, line });
+    }
+    return top;
+  }
+
+  #onAreaEvent(ev: Extract<TraceEvent, { kind: 'map_area_full' | 'map_found' }>): void {
+    this.mode = 'in-lock';
+    const p = this.#topMap(ev.cpu, ev.line, ev.kind);
+    const mem = this.mem!;
+    const pool = mem.pools[0]!;
+    const area = p.nextArea;
+    p.nextArea = area + 1 >= pool.nareas ? 0 : area + 1;
+    p.areasTried++;
+    const got = p.ready && !p.done ? searchPoolArea(mem, pool, area, p.req, p.found) : false;
+    if (got) p.done = true;
+    const kernel: Record<string, number> = { area: ev.area, nslots: ev.nslots, aindex: ev.aindex, aused: ev.aused };
+    const model: Record<string, number> = { area, nslots: p.req.nslots, aindex: pool.areaIndex[area]!, aused: pool.areaUsed[area]! };
+    if (ev.kind === 'map_found') kernel.slot = ev.slot;
+    model.slot = got ? p.found.index : -1;
+    if (ev.kind === 'map_area_full') delete model.slot;
+    const same = Object.keys(kernel).every((k) => kernel[k] === model[k]) && (ev.kind === 'map_found') === got;
+    if (same) this.tally.matched++;
+    else this.tally.mismatch(this.#mismatch(ev.line, ev.kind, kernel, { ...model, found: got ? 1 : 0 }, ev.kind === 'map_found' ? ev.slot : area * pool.areaNslabs + ev.aindex));
+  }
+
+  #onMapRet(ev: Extract<TraceEvent, { kind: 'map_single_ret' }>): void {
+    const p = this.#topMap(ev.cpu, ev.line, 'map_single_ret');
+    this.#stack(ev.cpu).pop();
+    const mem = this.mem!;
+    this.tally.maps++;
+    let tlb = -1;
+    if (p.ready) {
+      if (p.areasTried === 0 && !p.done) {
+        // No in-lock probes (fallback capture): search every area now.
+        if (this.mode === 'empty') this.mode = 'entry';
+        p.found.livelockArea = -1;
+        p.done = findSlotsInPool(mem, mem.pools[0]!, p.dev, p.ev.cpu, p.req, p.found);
+      }
+      tlb = p.done ? completeMap(mem, p.dev, p.req, p.found) : failMap(mem, p.dev, p.req, p.found);
+    }
+    if (tlb < 0) this.tally.failure(mem.lastFailure?.code ?? 'unknown');
+    const used = memUsed(mem);
+    if (used > this.tally.peakUsed) this.tally.peakUsed = used;
+    if (tlb === ev.ret) this.tally.matched++;
+    else this.tally.mismatch(this.#mismatch(ev.line, 'map_single_ret', { ret: ev.ret }, { ret: tlb }, p.done ? p.found.index : -1));
+  }
+
+  #onUnmapSingle(ev: UnmapSingleEvent): void {
+    this.#requireMem(ev.line);
+    if (this.mode === 'entry') {
+      this.#unmap(ev);
+      return;
+    }
+    this.#stack(ev.cpu).push({ kind: 'unmap', ev });
+  }
+
+  #unmap(ev: UnmapSingleEvent): void {
+    const mem = this.mem!;
+    const dev = this.#device(ev.dev, ev.name, ev.minalign, MASK_ALL);
+    this.tally.unmaps++;
+    swiotlbTblUnmapSingle(mem, dev, ev.tlb, ev.msz, ev.dir as DmaDirection, ev.attrs);
+  }
+
+  #onRelease(ev: Extract<TraceEvent, { kind: 'unmap_release' }>): void {
+    this.mode = 'in-lock';
+    const s = this.#stack(ev.cpu);
+    const top = s[s.length - 1];
+    if (top === undefined || top.kind !== 'unmap') {
+      throw new InputError('unmatched_event', `unmap_release on CPU ${ev.cpu} has no pending unmap_single on that CPU`, { file: this.#file, line: ev.line });
+    }
+    s.pop();
+    lastRelease.index = -1;
+    this.#unmap(top.ev);
+    const pool = this.mem!.pools[0]!;
+    const area = lastRelease.area;
+    const kernel = { slot: ev.slot, nslots: ev.nslots, aindex: ev.aindex, aused: ev.aused };
+    const model = { slot: lastRelease.index, nslots: lastRelease.nslots, aindex: area >= 0 ? pool.areaIndex[area]! : -1, aused: area >= 0 ? pool.areaUsed[area]! : -1 };
+    if (kernel.slot === model.slot && kernel.nslots === model.nslots && kernel.aindex === model.aindex && kernel.aused === model.aused) this.tally.matched++;
+    else this.tally.mismatch(this.#mismatch(ev.line, 'unmap_release', kernel, model, ev.slot));
+  }
+
+  #mismatch(line: number, decision: string, kernel: Record<string, number | string>, model: Record<string, number | string>, slot: number): ReplayMismatch {
+    let area: ReplayMismatch['area'] = null;
+    const pool = this.mem?.pools[0];
+    if (pool !== undefined && slot >= 0 && slot < pool.nslabs) {
+      const a = Math.floor(slot / pool.areaNslabs);
+      const from = Math.max(a * pool.areaNslabs, slot - 8);
+      const to = Math.min((a + 1) * pool.areaNslabs, slot + 9);
+      area = { area: a, index: pool.areaIndex[a]!, used: pool.areaUsed[a]!, slotsFrom: from, list: [...pool.list.subarray(from, to)] };
+    }
+    return { line, text: '', decision, kernel, model, area };
+  }
+
+  /**
+   * Calls still pending at the end of the trace (a truncated capture).
+   *
+   * @returns Number of map or unmap entries with no matching return/release.
+   * @remarks Context: any.
+   */
+  pendingCalls(): number {
+    let n = 0;
+    for (const s of this.#stacks.values()) n += s.length;
+    return n;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Replay a trace file against the model and collect the result.
+ *
+ * @module
+ */
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { StringDecoder } from 'node:string_decoder';
+import { readTrace } from '../trace/reader.js';
+import { ReplayEngine, type ReplayEngineOptions } from './replay-engine.js';
+import type { ReplayResult } from './replay-types.js';
+import { memUsed } from '../../swiotlb/io-tlb-mem.js';
+import { newCounters } from '../../swiotlb/io-tlb-mem.js';
+import { InputError } from '../../util/errors.js';
+
+/** Options of {@link replayTraceFile}. */
+export interface ReplayFileOptions extends ReplayEngineOptions {
+  /** Count and skip malformed lines instead of failing. */
+  lenient?: boolean;
+}
+
+/**
+ * Replay one trace (plain or gzip ftrace text).
+ *
+ * @param path - Trace file.
+ * @param opts - Kernel profile, pool geometry fallback, lenient mode.
+ * @returns The replay result (mismatches are data, not errors).
+ * @throws InputError for an unreadable or unusable trace (with file and line).
+ * @remarks Context: process context; streams the file, memory flat in its length.
+ */
+export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}): Promise<ReplayResult> {
+  const engine = new ReplayEngine(path, opts);
+  const stats = await readTrace(path, { file: path, lenient: opts.lenient ?? false, onEvent: (ev) => engine.onEvent(ev) });
+  const t = engine.tally;
+  const pending = engine.pendingCalls();
+  if (pending > 0) t.warn(`${pending} map/unmap calls had no return or release at the end of the trace (truncated capture?)`);
+  const mem = engine.mem;
+  if (t.firstMismatch !== null) t.firstMismatch.text = await lineAt(path, t.firstMismatch.line);
+  return {
+    schemaVersion: 1,
+    file: path,
+    kernel: engine.profile.name,
+    mode: engine.mode,
+    events: stats.events,
+    lines: stats.lines,
+    maps: t.maps,
+    unmaps: t.unmaps,
+    syncs: t.syncs,
+    failures: t.failures,
+    failuresByCode: t.failuresByCode,
+    matched: t.matched,
+    mismatched: t.mismatched,
+    firstMismatch: t.firstMismatch,
+    pool: engine.poolConfig,
+    peakUsed: t.peakUsed,
+    usedAtEnd: mem === null ? 0 : memUsed(mem),
+    counters: mem === null ? newCounters() : { ...mem.counters },
+    log: mem === null ? [] : [...mem.log],
+    warnings: [...t.warnings],
+    unknownEvents: { ...stats.unknownByName },
+    lostEvents: stats.lost.events,
+    malformedLines: stats.malformed.total,
+    gzip: stats.gzip,
+  };
+}
+
+/**
+ * Fetch one line of a (possibly gzip) text file, streaming.
+ *
+ * @param path - File.
+ * @param lineNo - 1-based line number.
+ * @returns The line, or '' when the file is shorter.
+ * @remarks Context: process context.
+ */
+export async function lineAt(path: string, lineNo: number): Promise<string> {
+  const head = Buffer.alloc(2);
+  const { openSync, readSync, closeSync } = await import('node:fs');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    throw new InputError('unreadable', `Cannot read ${path}`);
+  }
+  readSync(fd, head, 0, 2, 0);
+  closeSync(fd);
+  const raw = createReadStream(path);
+  const input = head[0] === 0x1f && head[1] === 0x8b ? raw.pipe(createGunzip()) : raw;
+  const dec = new StringDecoder('utf8');
+  let n = 1;
+  let cur = '';
+  for await (const chunk of input) {
+    const text = dec.write(chunk as Buffer);
+    let from = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', from);
+      if (nl < 0) {
+        if (n === lineNo) cur += text.slice(from);
+        break;
+      }
+      if (n === lineNo) {
+        raw.destroy();
+        return (cur + text.slice(from, nl)).replace(/\r$/, '');
+      }
+      n++;
+      from = nl + 1;
+    }
+  }
+  return cur;
+}

@@ -1,0 +1,78 @@
+/**
+ * Text output of a replay: one block per trace, or a table for several.
+ *
+ * @module
+ */
+import type { ReplayResult } from './replay-types.js';
+
+const hex = (n: number): string => (n < 0 ? '-1' : `0x${n.toString(16)}`);
+
+/** Make untrusted text safe for a terminal: no control characters. */
+function plain(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
+/**
+ * Format one replay result for people.
+ *
+ * @param r - The result.
+ * @returns Text ending in a newline.
+ * @remarks Context: any.
+ */
+export function formatReplay(r: ReplayResult): string {
+  const out: string[] = [];
+  out.push(`trace      ${plain(r.file)}${r.gzip ? ' (gzip)' : ''}`);
+  out.push(`kernel     ${r.kernel}   mode ${r.mode}`);
+  if (r.pool) {
+    out.push(
+      `pool       ${hex(r.pool.start)}-${hex(r.pool.end)}  ${r.pool.nslabs} slots (${(r.pool.nslabs * 2048) / 1048576} MiB), ${r.pool.nareas} areas of ${r.pool.areaNslabs}${r.pool.force ? ', force' : ''} [from ${r.pool.source}]`,
+    );
+  }
+  out.push(`events     ${r.events} (lines ${r.lines}${r.malformedLines ? `, malformed skipped ${r.malformedLines}` : ''}${r.lostEvents ? `, LOST ${r.lostEvents}` : ''})`);
+  out.push(`maps       ${r.maps}   unmaps ${r.unmaps}   syncs ${r.syncs}   failures ${r.failures}${r.failures ? ` ${JSON.stringify(r.failuresByCode)}` : ''}`);
+  out.push(`occupancy  peak ${r.peakUsed} slots, ${r.usedAtEnd} in use at the end`);
+  out.push(`decisions  matched ${r.matched}   mismatched ${r.mismatched}`);
+  if (r.firstMismatch) {
+    const m = r.firstMismatch;
+    out.push('');
+    out.push(`first mismatch at line ${m.line} (${m.decision}):`);
+    out.push(`  ${plain(m.text.trim())}`);
+    out.push(`  kernel: ${JSON.stringify(m.kernel)}`);
+    out.push(`  model:  ${JSON.stringify(m.model)}`);
+    if (m.area) out.push(`  model area ${m.area.area}: index ${m.area.index}, used ${m.area.used}; list[${m.area.slotsFrom}..] = ${m.area.list.join(' ')}`);
+  }
+  for (const w of r.warnings.slice(0, 10)) out.push(`warning    ${plain(w)}`);
+  const unknown = Object.entries(r.unknownEvents);
+  if (unknown.length) out.push(`skipped    unknown events: ${unknown.map(([k, v]) => `${plain(k)}=${v}`).join(', ')}`);
+  out.push(r.mismatched === 0 ? 'result     OK: every decision matches the kernel' : 'result     MISMATCH');
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * Format several replay results as one table.
+ *
+ * @param rs - Results.
+ * @returns Text ending in a newline.
+ * @remarks Context: any.
+ */
+export function formatReplaySummary(rs: ReplayResult[]): string {
+  const rows = rs.map((r) => [
+    plain(r.file.split('/').slice(-2, -1)[0] ?? r.file),
+    r.kernel,
+    r.pool ? `${r.pool.nslabs}/${r.pool.nareas}` : '-',
+    String(r.events),
+    String(r.maps),
+    String(r.unmaps),
+    String(r.failures),
+    String(r.matched),
+    String(r.mismatched),
+    r.mismatched === 0 ? 'OK' : 'MISMATCH',
+  ]);
+  const head = ['trace', 'kernel', 'slots/areas', 'events', 'maps', 'unmaps', 'failed', 'matched', 'mismatched', 'result'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const total = rs.reduce((a, r) => a + r.matched, 0);
+  const bad = rs.reduce((a, r) => a + r.mismatched, 0);
+  return `${[line(head), ...rows.map(line)].join('\n')}\n\n${rs.length} traces, ${total} decisions matched, ${bad} mismatched\n`;
+}

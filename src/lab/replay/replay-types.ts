@@ -1,0 +1,70 @@
+/**
+ * What a replay reports: counts, matched and mismatched decisions, the first
+ * mismatch with the kernel's and the model's view, and the rebuilt pool.
+ *
+ * @module
+ */
+import type { SwiotlbCounters } from '../../swiotlb/io-tlb-mem.js';
+
+/** The pool configuration the replay rebuilt from the trace. */
+export interface ReplayPoolConfig {
+  start: number;
+  end: number;
+  nslabs: number;
+  nareas: number;
+  areaNslabs: number;
+  force: boolean;
+  /** Where it came from: the trace's `pool:` line, or options. */
+  source: 'trace' | 'options';
+}
+
+/** One decision where the model and the kernel disagreed. */
+export interface ReplayMismatch {
+  /** 1-based trace line of the kernel's decision. */
+  line: number;
+  /** The trace line's text (untrusted; escape before showing in HTML). */
+  text: string;
+  /** What was compared, e.g. `map_found`, `map_single_ret`, `unmap_release`, `pool`. */
+  decision: string;
+  /** The kernel's values. */
+  kernel: Record<string, number | string>;
+  /** The model's values. */
+  model: Record<string, number | string>;
+  /** The area's state around the slot in the model, after the model's decision. */
+  area: { area: number; index: number; used: number; slotsFrom: number; list: number[] } | null;
+}
+
+/** The result of replaying one trace. */
+export interface ReplayResult {
+  schemaVersion: 1;
+  file: string;
+  kernel: string;
+  /** `in-lock` (oracle probes inside the search), `entry` (fallback probes), or `dma-events` (6.12+ dma:* only). */
+  mode: 'in-lock' | 'entry' | 'dma-events' | 'empty';
+  events: number;
+  lines: number;
+  maps: number;
+  unmaps: number;
+  syncs: number;
+  failures: number;
+  failuresByCode: Record<string, number>;
+  /** Decisions compared with the kernel's and equal. */
+  matched: number;
+  /** Decisions compared and different. */
+  mismatched: number;
+  firstMismatch: ReplayMismatch | null;
+  pool: ReplayPoolConfig | null;
+  /** Peak slots in use during the replay. */
+  peakUsed: number;
+  /** Slots in use at the end (live mappings never unmapped). */
+  usedAtEnd: number;
+  counters: SwiotlbCounters;
+  /** Kernel log lines the model produced (buffer full, warnings). */
+  log: string[];
+  /** Kernel warnings for input the kernel would have accepted with a warning or BUG, with line numbers. */
+  warnings: string[];
+  unknownEvents: Record<string, number>;
+  lostEvents: number;
+  malformedLines: number;
+  gzip: boolean;
+}

@@ -1,0 +1,225 @@
+/**
+ * The columns in front of an event: `<task>-<pid> [<cpu>] <flags> <ts>: <event>: `.
+ *
+ * Accepted layouts: /sys/kernel/tracing/trace (with or without the flags
+ * column, with or without the `(tgid)` column) and `trace-cmd report`
+ * (`cpus=N` header, padded event names, `seconds.fraction` timestamps).
+ * Task names may contain spaces and dashes: the pid is the digits after the
+ * last '-' before the CPU column.
+ *
+ * @module
+ */
+import { InputError } from '../../util/errors.js';
+import { scanInt, scanTimestamp } from './numbers.js';
+import { BytePattern } from './keys.js';
+import { decode, hashStep, setIndex } from './strings.js';
+
+/** A blank line. */
+export const LINE_BLANK = 0;
+/** A comment (`#`) or a trace-cmd header line (`cpus=2`, `CPU 1 is empty`). */
+export const LINE_COMMENT = 1;
+/** A `CPU:N [LOST M EVENTS]` line. */
+export const LINE_LOST = 2;
+/** An event line; the header fields are filled. */
+export const LINE_EVENT = 3;
+
+const LOST_RE = /^CPU:?\s*(\d+)\s*\[(?:LOST (\d+) EVENTS|LOST EVENTS|(\d+) EVENTS DROPPED)\]\s*$/;
+const TRACE_CMD_HEADER_RE = /^(?:cpus=\d+|version\s*=.*|CPU\s*\d+ is empty|trace-cmd: .*)$/;
+
+/** A task column seen before: its exact bytes up to the CPU column, task name and pid. */
+interface TaskColumn {
+  readonly prefix: BytePattern;
+  readonly task: string;
+  readonly pid: number;
+}
+
+/** Scratch result of {@link LineHeader.parse}; reused for every line. */
+export class LineHeader {
+  task = '';
+  pid = 0;
+  cpu = 0;
+  ts = 0;
+  /** Event name is `buf[nameStart, nameEnd)` (nameEnd is set by {@link LineHeader.name}). */
+  nameStart = 0;
+  nameEnd = 0;
+  /** Where the event body starts (past the name and its padding). */
+  bodyStart = 0;
+  /** CPU of a LOST line. */
+  lostCpu = 0;
+  /** Events lost, or -1 when the line does not say. */
+  lostCount = 0;
+  /** Where the CPU column and the timestamp's ':' were on the last line (most lines align). */
+  private openAt = 0;
+  private colonAt = 0;
+  /** Two-way cache of task columns (most lines repeat a recent one byte for byte): newest, previous. */
+  private readonly columns0: (TaskColumn | undefined)[] = new Array<TaskColumn | undefined>(256).fill(undefined);
+  private readonly columns1: (TaskColumn | undefined)[] = new Array<TaskColumn | undefined>(256).fill(undefined);
+
+  /**
+   * Classify a line and, for an event line, fill the header fields.
+   *
+   * @param b - Bytes holding the line.
+   * @param view - DataView over the same bytes.
+   * @param start - Line start.
+   * @param end - Line end (terminator and trailing CR excluded).
+   * @param lineNo - 1-based line number, for errors.
+   * @param file - File name, for errors.
+   * @returns LINE_BLANK, LINE_COMMENT, LINE_LOST or LINE_EVENT.
+   * @throws InputError `bad_line` when the line is none of these.
+   * @remarks Context: any; hot path (no allocation for a known task column).
+   */
+  parse(b: Buffer, view: DataView, start: number, end: number, lineNo: number, file: string): number {
+    // Fast path: the same task column, byte for byte, as a recent line.
+    let open = start + this.openAt;
+    if (open >= end || b[open] !== 91) {
+      open = start + 2;
+      while (open < end && b[open] !== 91) open++;
+      this.openAt = open - start;
+    }
+    if (open < end && open - start >= 3) {
+      const len = open - start;
+      const slot = columnSlot(b, start, open);
+      let hit = this.columns0[slot];
+      if (hit === undefined || hit.prefix.length !== len || !hit.prefix.at(view, b, start, end)) hit = this.columns1[slot];
+      if (hit !== undefined && hit.prefix.length === len && hit.prefix.at(view, b, start, end)) {
+        this.task = hit.task;
+        this.pid = hit.pid;
+        return this.rest(b, open, end, lineNo, file);
+      }
+    }
+    return this.slow(b, start, end, lineNo, file);
+  }
+
+  /** Any line: blank, comment, LOST, header, or an event with a new task column. */
+  private slow(b: Buffer, start: number, end: number, lineNo: number, file: string): number {
+    let p = start;
+    while (p < end && b[p] === 32) p++;
+    if (p === end) return LINE_BLANK;
+    if (b[p] === 35) return LINE_COMMENT;
+    // The CPU column: the first ' [digits]'.
+    let open = p + 1;
+    for (; open < end; open++) {
+      if (b[open] !== 91 || b[open - 1] !== 32) continue;
+      let close = open + 1;
+      while (close < end && isDigit(b[close]!)) close++;
+      if (close > open + 1 && close < end && b[close] === 93) break;
+    }
+    if (open >= end) return this.other(decode(b, p, end), lineNo, file);
+    // Task and pid, backwards from the CPU column (skipping a '(tgid)' column).
+    let q = open - 1;
+    while (q > p && b[q] === 32) q--;
+    if (b[q] === 41) {
+      while (q > p && b[q] !== 40) q--;
+      q--;
+      while (q > p && b[q] === 32) q--;
+    }
+    const pidEnd = q + 1;
+    while (q >= p && isDigit(b[q]!)) q--;
+    const pid = scanInt(b, q + 1, pidEnd);
+    if (q < p || b[q] !== 45 || !Number.isSafeInteger(pid) || pid < 0) return this.bad(file, lineNo, "'<task>-<pid>' before the CPU column");
+    const column: TaskColumn = { prefix: new BytePattern(b.subarray(start, open)), task: decode(b, p, q), pid };
+    if (open - start >= 3) {
+      const slot = columnSlot(b, start, open);
+      this.columns1[slot] = this.columns0[slot];
+      this.columns0[slot] = column;
+    }
+    this.task = column.task;
+    this.pid = pid;
+    return this.rest(b, open, end, lineNo, file);
+  }
+
+  /** The columns after the task: `[cpu] flags ts: event: `. */
+  private rest(b: Buffer, open: number, end: number, lineNo: number, file: string): number {
+    let close = open + 1;
+    let cpu = 0;
+    for (let c = b[close]!; c >= 48 && c <= 57 && close < end; c = b[++close]!) cpu = cpu * 10 + c - 48;
+    if (close === open + 1 || close >= end || b[close] !== 93) return this.bad(file, lineNo, "'[<cpu>]' after the task");
+    this.cpu = cpu;
+    // Timestamp: the digits before the first ':' after the CPU column (the flags column is optional).
+    let colon = close + this.colonAt;
+    if (colon >= end || b[colon] !== 58 || !isDigit(b[colon - 1]!)) {
+      colon = close + 1;
+      while (colon < end && b[colon] !== 58) colon++;
+      if (colon >= end) return this.bad(file, lineNo, "'<timestamp>: ' after the CPU column (truncated line?)");
+      this.colonAt = colon - close;
+    }
+    // Read the digits backwards; an integer (the counter clock) needs no second pass.
+    let t = colon;
+    let v = 0;
+    let scale = 1;
+    let c = 0;
+    while (t > close + 1 && (c = b[t - 1]!) >= 48 && c <= 57) {
+      v += (c - 48) * scale;
+      scale *= 10;
+      t--;
+    }
+    let ts = NaN;
+    if (c === 46 || colon - t > 15) {
+      while (t > close + 1 && (isDigit(b[t - 1]!) || b[t - 1] === 46)) t--;
+      if (b[t - 1] === 32) ts = scanTimestamp(b, t, colon);
+    } else if (t < colon && b[t - 1] === 32) ts = v;
+    if (Number.isNaN(ts)) return this.bad(file, lineNo, `a timestamp before ':', got '${decode(b, close + 1, colon).trim()}'`);
+    this.ts = ts;
+    // Event name start (trace-cmd pads after its ':'); LineParser finds its end.
+    let p = colon + 1;
+    while (p < end && b[p] === 32) p++;
+    this.nameStart = p;
+    return LINE_EVENT;
+  }
+
+  /**
+   * Set the event name's end and find the body after it.
+   *
+   * @param b - Bytes holding the line.
+   * @param nameEnd - Index of the ':' after the name, or -1 to look for it.
+   * @param end - Line end.
+   * @param lineNo - 1-based line number, for errors.
+   * @param file - File name, for errors.
+   * @throws InputError `bad_line` when no `<event>: ` follows the timestamp.
+   * @remarks Context: any; hot path.
+   */
+  name(b: Buffer, nameEnd: number, end: number, lineNo: number, file: string): void {
+    let p = nameEnd;
+    if (p < 0) {
+      p = this.nameStart;
+      let c = 0;
+      while (p < end && (c = b[p]!) !== 58 && c !== 32) p++;
+      if (p === this.nameStart || c !== 58 || (p + 1 < end && b[p + 1] !== 32)) {
+        this.bad(file, lineNo, "'<event>: ' after the timestamp (truncated line?)");
+      }
+    }
+    this.nameEnd = p;
+    p++;
+    while (p < end && b[p] === 32) p++;
+    this.bodyStart = p;
+  }
+
+  /** A line without a CPU column: LOST line, trace-cmd header, or malformed. */
+  private other(line: string, lineNo: number, file: string): number {
+    const m = LOST_RE.exec(line);
+    if (m !== null) {
+      this.lostCpu = Number(m[1]);
+      this.lostCount = m[2] !== undefined ? Number(m[2]) : m[3] !== undefined ? Number(m[3]) : -1;
+      return LINE_LOST;
+    }
+    if (TRACE_CMD_HEADER_RE.test(line)) return LINE_COMMENT;
+    return this.bad(file, lineNo, "'<task>-<pid> [<cpu>] <timestamp>: <event>: ...'");
+  }
+
+  private bad(file: string, lineNo: number, what: string): never {
+    throw new InputError('bad_line', `Cannot parse trace line: expected ${what}`, { file, line: lineNo });
+  }
+}
+
+/** Whether a byte is an ASCII digit. */
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Cache set of the task column `b[start, open)` (open - start >= 3), from a few of its bytes. */
+function columnSlot(b: Uint8Array, start: number, open: number): number {
+  const len = open - start;
+  let h = hashStep(hashStep(hashStep(len, b[open - 2]!), b[open - 3]!), b[start + (len >> 1)]!);
+  h = hashStep(h, b[start + (len >> 2)]!);
+  return setIndex(h, len);
+}

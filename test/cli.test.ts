@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../bin/swiotlb-lab.mjs', import.meta.url));
+const SMOKE = fileURLToPath(new URL('./fixtures/oracle/nvme_smoke_smp2/trace.txt', import.meta.url));
+
+function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('swiotlb-lab replay --json prints one document with the decision counts and the rebuilt pool', () => {
+  const r = cli('replay', SMOKE, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+  for (const k of ['events', 'maps', 'unmaps', 'matched', 'mismatched', 'firstMismatch', 'pool']) assert.ok(k in doc, k);
+  assert.equal(doc.maps, 54);
+  assert.equal(doc.mismatched, 0);
+  assert.equal(doc.firstMismatch, null);
+  assert.deepEqual(doc.pool, { start: 0x79900000, end: 0x7d900000, nslabs: 32768, nareas: 2, areaNslabs: 16384, force: true, source: 'trace' });
+});
+
+test('swiotlb-lab replay exits 1 on a mismatch and shows the trace line', () => {
+  const r = cli('replay', SMOKE, '--kernel', '6.6.24');
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /first mismatch at line \d+/);
+  assert.match(r.stdout, /kernel: \{/);
+});
+
+test('swiotlb-lab replay exits 2 with file and line for a malformed trace, without a stack trace', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'swiotlb-lab-'));
+  const bad = join(dir, 'bad.txt');
+  const lines = readFileSync(SMOKE, 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes('map_found:'));
+  lines[i] = lines[i]!.replace(/slot=\d+/, 'slot=abc');
+  writeFileSync(bad, lines.join('\n'));
+  const r = cli('replay', bad);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, new RegExp(`bad\\.txt:${i + 1}: `));
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+  const lenient = cli('replay', bad, '--lenient', '--json');
+  assert.notEqual(lenient.code, 2);
+  assert.equal((JSON.parse(lenient.stdout) as { malformedLines: number }).malformedLines, 1);
+});
+
+test('swiotlb-lab exits 2 on usage errors and a missing file, 0 on --help', () => {
+  assert.equal(cli('--help').code, 0);
+  assert.equal(cli('replay', '--kernel', '9.9').code, 2);
+  assert.equal(cli('no-such-command').code, 2);
+  const missing = cli('replay', '/nonexistent/trace.txt');
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no such file/);
+});

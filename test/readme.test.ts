@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+test('README library example is examples/quick-start.ts verbatim, and it runs', () => {
+  const readme = readFileSync(`${root}README.md`, 'utf8');
+  const example = readFileSync(`${root}examples/quick-start.ts`, 'utf8');
+  assert.ok(readme.includes(example), 'README shows the example file');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'examples/quick-start.ts'], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /swiotlb buffer is full/);
+});
+
+test('README quick-start commands are the ones CI and npm scripts run', () => {
+  const readme = readFileSync(`${root}README.md`, 'utf8');
+  const ci = readFileSync(`${root}.ci/run`, 'utf8');
+  assert.ok(readme.includes('npm ci && npx swiotlb-lab replay'));
+  assert.ok(readme.includes('npm ci && npm test'));
+  assert.match(ci, /npm ci/);
+  assert.match(ci, /npm test/);
+});
