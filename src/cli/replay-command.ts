@@ -15,6 +15,32 @@ import { InputError } from '../util/errors.js';
 import { parseIntOption } from './options.js';
 import { ExitCode } from './exit-code.js';
 import type { ReplayResult } from '../lab/replay/replay-types.js';
+import type { DmaReplayDevice } from '../lab/replay/dma-replay.js';
+import { parseMask } from '../machine/mask.js';
+
+/**
+ * Parse one --device spec into the map of device parameters.
+ *
+ * @param spec - `NAME,key=value,...`.
+ * @param acc - Map to add to.
+ * @returns acc.
+ * @throws InputError (code `bad_option`) for unknown keys or bad masks.
+ * @remarks Context: any.
+ */
+export function parseDeviceSpec(spec: string, acc: Map<string, DmaReplayDevice>): Map<string, DmaReplayDevice> {
+  const [name, ...pairs] = spec.split(',');
+  if (name === undefined || name === '') throw new InputError('bad_option', `Cannot use --device '${spec}': expected 'NAME,min_align_mask=0xfff'`);
+  const d: DmaReplayDevice = {};
+  for (const p of pairs) {
+    const [k, v] = p.split('=');
+    if (v === undefined) throw new InputError('bad_option', `Cannot use --device '${spec}': '${p}' is not key=value`);
+    if (k === 'min_align_mask') d.minAlignMask = parseMask(v, 'min_align_mask');
+    else if (k === 'segment_boundary_mask') d.segmentBoundaryMask = parseMask(v, 'segment_boundary_mask');
+    else throw new InputError('bad_option', `Cannot use --device '${spec}': unknown key '${k}' (expected min_align_mask or segment_boundary_mask)`);
+  }
+  acc.set(name, d);
+  return acc;
+}
 
 /** Directory of the bundled oracle captures. */
 export const BUILTIN_TRACES = fileURLToPath(new URL('../../test/fixtures/oracle/', import.meta.url));
@@ -51,7 +77,13 @@ export function registerReplay(program: Command): void {
     .option('--pool-start <addr>', 'pool start when the trace has no pool line', (v) => parseIntOption(v, '--pool-start'))
     .option('--nslabs <n>', 'pool slots when the trace has no pool line', (v) => parseIntOption(v, '--nslabs'))
     .option('--nareas <n>', 'pool areas when the trace has no pool line', (v) => parseIntOption(v, '--nareas'))
-    .action(async (traces: string[], o: { kernel: string; json?: boolean; lenient?: boolean; scan?: boolean; poolStart?: number; nslabs?: number; nareas?: number }) => {
+    .option(
+      '--device <spec>',
+      "device parameters a dma:* trace does not print: 'NAME,min_align_mask=0xfff[,segment_boundary_mask=0xffffffff]' (repeatable)",
+      (v, acc: Map<string, DmaReplayDevice>) => parseDeviceSpec(v, acc),
+      new Map<string, DmaReplayDevice>(),
+    )
+    .action(async (traces: string[], o: { kernel: string; json?: boolean; lenient?: boolean; scan?: boolean; poolStart?: number; nslabs?: number; nareas?: number; device: Map<string, DmaReplayDevice> }) => {
       const files = traces.length > 0 ? traces : builtinTraces();
       if (files.length === 0) throw new InputError('no_trace', 'No trace given and no bundled traces found');
       for (const f of files) if (!existsSync(f)) throw new InputError('no_file', `Cannot read trace '${f}': no such file`);
@@ -61,7 +93,9 @@ export function registerReplay(program: Command): void {
           : undefined;
       const results: ReplayResult[] = [];
       for (const f of files) {
-        results.push(await replayTraceFile(f, { kernel: o.kernel, lenient: o.lenient ?? false, searchImpl: o.scan === true ? 'scan' : 'fast', ...(pool ? { pool } : {}) }));
+        results.push(
+          await replayTraceFile(f, { kernel: o.kernel, lenient: o.lenient ?? false, searchImpl: o.scan === true ? 'scan' : 'fast', devices: o.device, ...(pool ? { pool } : {}) }),
+        );
       }
       if (o.json === true) process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : { schemaVersion: 1, traces: results }, null, 2)}\n`);
       else process.stdout.write(results.length === 1 ? formatReplay(results[0]!) : formatReplaySummary(results));

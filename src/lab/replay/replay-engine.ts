@@ -33,6 +33,8 @@ import type { MapSingleEvent, UnmapSingleEvent, PoolEvent } from '../trace/event
 import type { ReplayMismatch, ReplayPoolConfig } from './replay-types.js';
 import type { DmaDirection } from '../../swiotlb/constants.js';
 import { ReplayTally } from './replay-tally.js';
+import { DmaEventReplayer, type DmaReplayDevice } from './dma-replay.js';
+import type { DmaTraceEvent } from '../trace/dma-events.js';
 
 interface PendingMap {
   readonly kind: 'map';
@@ -60,7 +62,12 @@ export interface ReplayEngineOptions {
   searchImpl?: 'fast' | 'scan';
   /** Count and skip events that match no pending call instead of failing. */
   lenient?: boolean;
+  /** min_align_mask / boundary per device name, for dma:* traces (they do not print them). */
+  devices?: ReadonlyMap<string, DmaReplayDevice>;
 }
+
+/** Where a dma:* trace's pool goes when its placement is unknown (addresses are then not compared). */
+export const DEFAULT_REPLAY_POOL = { start: 0x7c000000, nslabs: 32768, nareas: 1 };
 
 /** Replays oracle kprobe events against the model, one event at a time. */
 export class ReplayEngine {
@@ -68,7 +75,10 @@ export class ReplayEngine {
   readonly tally = new ReplayTally();
   mem: IoTlbMem | null = null;
   poolConfig: ReplayPoolConfig | null = null;
-  mode: 'in-lock' | 'entry' | 'empty' = 'empty';
+  mode: 'in-lock' | 'entry' | 'dma-events' | 'empty' = 'empty';
+  /** The dma:* replayer, created at the first dma:* event. */
+  dmaReplayer: DmaEventReplayer | null = null;
+  readonly #bouncedCpus = new Set<number>();
   readonly #devices = new Map<string, Device>();
   readonly #stacks = new Map<number, (PendingMap | PendingUnmap)[]>();
   readonly #opts: ReplayEngineOptions;
@@ -135,10 +145,28 @@ export class ReplayEngine {
       }
       case 'swiotlb_bounced':
         this.tally.bounced++;
+        this.#bouncedCpus.add(ev.cpu);
+        return;
+      case 'tracing_mark_write':
+      case 'unmap_single_ret':
         return;
       default:
-        return;
+        return this.#onDmaEvent(ev);
     }
+  }
+
+  #onDmaEvent(ev: DmaTraceEvent): void {
+    if (this.dmaReplayer === null) {
+      if (this.mode === 'in-lock') return; // the probes already cover swiotlb; dma:* adds nothing
+      if (this.mem === null) {
+        const p = this.#opts.pool;
+        if (p !== undefined) this.#build(p.start, p.nslabs, p.nareas, p.force ?? true, 'options');
+        else this.#build(DEFAULT_REPLAY_POOL.start, DEFAULT_REPLAY_POOL.nslabs, DEFAULT_REPLAY_POOL.nareas, true, 'default');
+      }
+      this.mode = 'dma-events';
+      this.dmaReplayer = new DmaEventReplayer(this.mem!, this.tally, this.poolConfig!.source !== 'default', this.#opts.devices ?? new Map(), this.#bouncedCpus);
+    }
+    this.dmaReplayer.onEvent(ev);
   }
 
   #stack(cpu: number): (PendingMap | PendingUnmap)[] {
@@ -163,7 +191,7 @@ export class ReplayEngine {
     return this.mem!;
   }
 
-  #build(start: number, nslabs: number, nareas: number, force: boolean, source: 'trace' | 'options'): void {
+  #build(start: number, nslabs: number, nareas: number, force: boolean, source: ReplayPoolConfig['source']): void {
     this.mem = createIoTlbMem({ profile: this.profile, start, nslabs, nareas, forceBounce: force, searchImpl: this.#opts.searchImpl ?? 'fast' });
     const pool = this.mem.pools[0]!;
     this.poolConfig = { start, end: pool.end, nslabs, nareas, areaNslabs: pool.areaNslabs, force, source };

@@ -34,6 +34,12 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
   const t = engine.tally;
   const pending = engine.pendingCalls();
   if (pending > 0) t.warn(`${pending} map/unmap calls had no return or release at the end of the trace (truncated capture?)`);
+  if (engine.mode === 'empty' && t.bounced > 0) {
+    t.warn(`the trace has only swiotlb_bounced events (${t.bounced}): no unmaps, so occupancy cannot be replayed; capture dma:* events (6.12+) or the kprobes of swiotlb-lab capture-script`);
+  }
+  if (engine.poolConfig?.source === 'default') {
+    t.warn('the trace does not give the pool placement: bounce addresses are not compared (give --pool-start/--nslabs/--nareas to compare them)');
+  }
   const mem = engine.mem;
   if (t.firstMismatch !== null) t.firstMismatch.text = await lineAt(path, t.firstMismatch.line);
   return {
@@ -61,6 +67,8 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
     lostEvents: stats.lost.events,
     malformedLines: stats.malformed.total,
     gzip: stats.gzip,
+    dma: engine.dmaReplayer === null ? null : { directMaps: engine.dmaReplayer.directMaps, directOps: engine.dmaReplayer.directOps, allocs: engine.dmaReplayer.allocs, liveAtEnd: engine.dmaReplayer.live() },
+    bouncedEvents: t.bounced,
   };
 }
 

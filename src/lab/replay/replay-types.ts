@@ -14,8 +14,8 @@ export interface ReplayPoolConfig {
   nareas: number;
   areaNslabs: number;
   force: boolean;
-  /** Where it came from: the trace's `pool:` line, or options. */
-  source: 'trace' | 'options';
+  /** Where it came from: the trace's `pool:` line, options, or a default (then bounce addresses are not compared). */
+  source: 'trace' | 'options' | 'default';
 }
 
 /** One decision where the model and the kernel disagreed. */
@@ -67,4 +67,8 @@ export interface ReplayResult {
   lostEvents: number;
   malformedLines: number;
   gzip: boolean;
+  /** dma:* replay only: maps that went direct, unmaps/syncs of direct mappings, coherent allocs/frees, bounced mappings never unmapped. */
+  dma: { directMaps: number; directOps: number; allocs: number; liveAtEnd: number } | null;
+  /** swiotlb_bounced events seen. */
+  bouncedEvents: number;
 }
