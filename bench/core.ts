@@ -32,7 +32,10 @@ const ATTRS = DMA_ATTR_NO_WARN;
 
 function setup(mode: 'accounting' | 'bytes', poolBytes: number, nareas: number, kernel: string): { mem: IoTlbMem; machine: Machine; origBase: number } {
   const machine = createMachine({ ramBytes: 4 * GiB + poolBytes + 256 * MiB, memory: mode });
-  const mem = createIoTlbMem({ profile: getProfile(kernel), start: 4 * GiB, nslabs: poolBytes / 2048, nareas, forceBounce: true, memory: machine.memory });
+  // Where the kernel puts it: a 64 MiB pool top-down in low memory (as in the
+  // oracle captures, 0x79900000 on a 2 GiB guest); a 6 GiB pool can only sit above 4 GiB.
+  const start = poolBytes <= 512 * MiB ? 0x79900000 : 4 * GiB;
+  const mem = createIoTlbMem({ profile: getProfile(kernel), start, nslabs: poolBytes / 2048, nareas, forceBounce: true, memory: machine.memory });
   return { mem, machine, origBase: 16 * MiB };
 }
 

@@ -278,7 +278,7 @@ export class PhysMemory {
 
   private check(what: string, addr: number, len: number): void {
     if (len === 0 && Number.isSafeInteger(addr) && addr >= 0) return;
-    if (addr % 1 !== 0 || len % 1 !== 0 || !this.map.isRam(addr, len)) {
+    if (Math.floor(addr) !== addr || Math.floor(len) !== len || !this.map.isRam(addr, len)) {
       throw new RangeError(`Cannot ${what} ${len} bytes at ${hex(addr)}: [${hex(addr)}-${hex(addr + len)}) is not RAM`);
     }
   }

@@ -5,6 +5,7 @@ import { getProfile } from './profiles.js';
 import { createRestrictedPool, swiotlbAlloc, swiotlbFree } from './alloc.js';
 import { swiotlbTblMapSingle } from './map-single.js';
 import { readDebugfs } from './debugfs.js';
+import { listAt } from './pool.js';
 import { DMA_TO_DEVICE } from './constants.js';
 
 const BASE = 0x20000000;
@@ -45,11 +46,11 @@ test('swiotlbFree releases pool memory and declines foreign addresses', () => {
 test('createRestrictedPool keeps a size that is not a multiple of 128 slots and never advertises slots past the end (6.6.3+)', () => {
   const mem = createRestrictedPool(getProfile('6.12'), BASE, 200 * 2048);
   assert.equal(mem.nslabs, 200);
-  assert.equal(mem.pools[0]!.list[128], 72);
+  assert.equal(listAt(mem.pools[0]!, 128), 72);
   assert.equal(swiotlbAlloc(mem, dev, 128 * 2048), BASE);
   assert.equal(swiotlbAlloc(mem, dev, 100 * 2048), -1, 'no 100-slot run exists in a 72-slot tail');
   const m61 = createRestrictedPool(getProfile('6.1'), BASE, 200 * 2048);
-  assert.equal(m61.pools[0]!.list[128], 128, '6.1 advertises a full segment past the pool end');
+  assert.equal(listAt(m61.pools[0]!, 128), 128, '6.1 advertises a full segment past the pool end');
   const first = swiotlbAlloc(m61, dev, 60 * 2048);
   assert.equal(swiotlbAlloc(m61, dev, 30 * 2048), BASE + 60 * 2048);
   assert.equal(swiotlbFree(m61, dev, first), true);

@@ -6,7 +6,7 @@
  * @module
  */
 import { IO_TLB_SEGSIZE } from './constants.js';
-import type { IoTlbPool } from './pool.js';
+import { listAt, type IoTlbPool } from './pool.js';
 
 /**
  * Check a pool against the set of slots that are held.
@@ -33,10 +33,10 @@ export function checkPoolInvariants(pool: IoTlbPool, held: Uint8Array): string[]
     let maxRun = 0;
     const from = seg * IO_TLB_SEGSIZE;
     for (let i = from + IO_TLB_SEGSIZE - 1; i >= from; i--) {
-      const isHeld = i < n ? held[i] === 1 : pool.list[i] === 0;
+      const isHeld = i < n ? held[i] === 1 : listAt(pool, i) === 0;
       run = isHeld ? 0 : run + 1;
       if (run > maxRun) maxRun = run;
-      if (i < n && pool.list[i] !== run) push(`slot ${i}: list ${pool.list[i]} but the free run there is ${run}`);
+      if (i < n && listAt(pool, i) !== run) push(`slot ${i}: list ${listAt(pool, i)} but the free run there is ${run}`);
     }
     const b = pool.segs.bound(seg);
     if (b < maxRun) push(`segment ${seg}: bound ${b} below its longest free run ${maxRun}`);

@@ -6,6 +6,7 @@ import { createIoTlbMem, type IoTlbMem } from './io-tlb-mem.js';
 import { swiotlbTblMapSingle, swiotlbTblUnmapSingle, swiotlbReleaseSlots } from './map-single.js';
 import { DMA_TO_DEVICE, DMA_ATTR_SKIP_CPU_SYNC } from './constants.js';
 import { swiotlbMaxMappingSize } from './limits.js';
+import { listAt, listRange } from './pool.js';
 
 const START = 0x10000000;
 const plain = createDevice({ name: 'plain' });
@@ -17,7 +18,7 @@ function mem(profile: string, nslabs = 256, nareas = 1, start = START, searchImp
 function map(m: IoTlbMem, dev = plain, orig: number, size: number, aa = 0, alloc = size, cpu = 0): number {
   return swiotlbTblMapSingle(m, dev, cpu, orig, size, alloc, aa, DMA_TO_DEVICE, 0);
 }
-const list = (m: IoTlbMem, from: number, to: number) => [...m.pools[0]!.list.subarray(from, to)];
+const list = (m: IoTlbMem, from: number, to: number) => listRange(m.pools[0]!, from, to);
 
 for (const impl of ['fast', 'scan'] as const) {
   test(`swiotlbTblMapSingle (${impl}) example A: two plain maps and their release, per family`, () => {
@@ -49,7 +50,7 @@ for (const impl of ['fast', 'scan'] as const) {
         swiotlbTblUnmapSingle(m, plain, tlb2, 5000, DMA_TO_DEVICE, 0);
       }
       swiotlbTblUnmapSingle(m, plain, START, 100, DMA_TO_DEVICE, 0);
-      assert.equal(p.list[0], 128);
+      assert.equal(listAt(p, 0), 128);
       assert.equal(p.areaUsed[0], 0);
     }
   });
@@ -68,7 +69,7 @@ for (const impl of ['fast', 'scan'] as const) {
       const m = mem(profile, 256, 1, START, impl);
       assert.equal(map(m, nvme, 0x77777a00, 512), 0x10000a00, profile);
       const p = m.pools[0]!;
-      assert.equal(p.list[0], 1);
+      assert.equal(listAt(p, 0), 1);
       assert.equal(p.areaIndex[0], 2);
       assert.equal(p.allocSize[1], 512);
       assert.equal(p.origAddr[1], 0x77777a00);
@@ -144,7 +145,7 @@ test('swiotlbTblUnmapSingle refuses an address that was never mapped and a doubl
   const tlb = map(m, plain, 0x5000, 10);
   swiotlbTblUnmapSingle(m, plain, tlb, 10, DMA_TO_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
   assert.throws(() => swiotlbTblUnmapSingle(m, plain, tlb, 10, DMA_TO_DEVICE, 0), /already unmapped/);
-  assert.equal(m.pools[0]!.list[0], 128);
+  assert.equal(listAt(m.pools[0]!, 0), 128);
 });
 
 test('swiotlbMaxMappingSize subtracts the min_align_mask rounded up to a slot', () => {

@@ -201,7 +201,9 @@ export function swiotlbTblMapSingle(
   if (!prepareMap(mem, dev, orig, mappingSize, allocSize, allocAlignMask, attrs, req)) return -1;
   found.pool = null;
   found.livelockArea = -1;
-  for (const pool of mem.pools) {
+  const pools = mem.pools;
+  for (let i = 0; i < pools.length; i++) {
+    const pool = pools[i]!;
     if (pool.transient) continue;
     if (findSlotsInPool(mem, pool, dev, cpu, req, found)) return completeMap(mem, dev, req, found);
     if (found.livelockArea >= 0) break;
@@ -234,7 +236,7 @@ export function swiotlbTblUnmapSingle(mem: IoTlbMem, dev: Device, tlb: number, m
   if ((attrs & DMA_ATTR_SKIP_CPU_SYNC) === 0 && (dir === DMA_FROM_DEVICE || dir === DMA_BIDIRECTIONAL)) {
     swiotlbBounce(mem, pool, dev, tlb, mappingSize, DMA_FROM_DEVICE);
   }
-  swiotlbReleaseSlots(mem, dev, tlb);
+  releaseInPool(mem, pool, dev, tlb);
 }
 
 
@@ -260,7 +262,10 @@ export const lastRelease = { poolId: -1, area: -1, index: -1, nslots: 0 };
  * @remarks Context: takes the owning area's lock.
  */
 export function swiotlbReleaseSlots(mem: IoTlbMem, dev: Device, tlb: number): number {
-  const pool = poolOf(mem, tlb, 'release');
+  return releaseInPool(mem, poolOf(mem, tlb, 'release'), dev, tlb);
+}
+
+function releaseInPool(mem: IoTlbMem, pool: IoTlbPool, dev: Device, tlb: number): number {
   const off = lowBits(tlb, IO_TLB_SIZE) & dev.minAlignMask;
   // Like the kernel's ">> IO_TLB_SHIFT": an interior address rounds down.
   let index = Math.floor((tlb - off - pool.start) / IO_TLB_SIZE) | 0;

@@ -9,6 +9,7 @@
  */
 import { IO_TLB_SEGSIZE, IO_TLB_SIZE, INVALID_PHYS_ADDR } from './constants.js';
 import { SegmentSummary } from './seg-summary.js';
+import { freeRunAt, markSlots } from './slot-bits.js';
 import { InputError } from '../util/errors.js';
 
 /** One pool of slots. Field names follow the kernel. */
@@ -24,8 +25,11 @@ export interface IoTlbPool {
   readonly transient: boolean;
   /** Pool number within its allocator (0 = the boot pool). */
   readonly id: number;
-  /** Free-run length from each slot to the next used slot or segment end (`list`). */
-  readonly list: Uint8Array;
+  /**
+   * Occupancy bitmap (bit i set: slot i held, or past the end of a clamped pool).
+   * The kernel's `list[i]` is derived from it: see slot-bits.ts and listAt().
+   */
+  readonly bits: Int32Array;
   /** Original address whose data this slot holds, or INVALID_PHYS_ADDR (-1). */
   readonly origAddr: Float64Array;
   /** Bytes of the allocation from this slot's data start; may be 0 or negative (the kernel's size_t wraps). */
@@ -78,15 +82,13 @@ export function createPool(o: PoolOptions): IoTlbPool {
   const nslabs = o.nslabs;
   const nseg = Math.ceil(nslabs / IO_TLB_SEGSIZE);
   const cap = nseg * IO_TLB_SEGSIZE;
-  const list = new Uint8Array(cap);
+  const bits = new Int32Array(cap >> 5);
+  // A clamped pool (6.6.3+) never advertises slots past its end: mark them held.
+  // V61 leaves them free, so a short last segment advertises a full run.
   const clamp = o.clampList ?? true;
-  for (let i = 0; i < cap; i++) {
-    const toSegEnd = IO_TLB_SEGSIZE - (i % IO_TLB_SEGSIZE);
-    if (i >= nslabs) list[i] = clamp ? 0 : toSegEnd;
-    else list[i] = clamp ? Math.min(toSegEnd, nslabs - i) : toSegEnd;
-  }
+  if (clamp && cap > nslabs) markSlots(bits, nslabs, cap - nslabs, true);
   const segs = new SegmentSummary(nseg);
-  for (let s = 0; s < nseg; s++) segs.set(s, list[s * IO_TLB_SEGSIZE]!, true);
+  for (let s = 0; s < nseg; s++) segs.set(s, freeRunAt(bits, s * IO_TLB_SEGSIZE), true);
   const pool: IoTlbPool = {
     start: o.start,
     end: o.start + nslabs * IO_TLB_SIZE,
@@ -95,7 +97,7 @@ export function createPool(o: PoolOptions): IoTlbPool {
     areaNslabs: nslabs / o.nareas,
     transient: o.transient ?? false,
     id: o.id ?? 0,
-    list,
+    bits,
     origAddr: new Float64Array(cap).fill(INVALID_PHYS_ADDR),
     allocSize: new Float64Array(cap),
     padSlots: new Uint16Array(cap),
@@ -131,4 +133,32 @@ export function poolUsed(pool: IoTlbPool): number {
  */
 export function slotAddr(pool: IoTlbPool, index: number): number {
   return pool.start + index * IO_TLB_SIZE;
+}
+
+/**
+ * The kernel's `list[i]` for slot i: free slots from i to the next held slot
+ * or the end of i's segment (0 when i is held).
+ *
+ * @param pool - The pool.
+ * @param i - Slot index.
+ * @returns The value the kernel's list holds there.
+ * @remarks Context: any.
+ */
+export function listAt(pool: IoTlbPool, i: number): number {
+  return freeRunAt(pool.bits, i);
+}
+
+/**
+ * The kernel's `list` over a range of slots, for tests, reports and diagnostics.
+ *
+ * @param pool - The pool.
+ * @param from - First slot.
+ * @param to - One past the last slot.
+ * @returns The list values.
+ * @remarks Context: any.
+ */
+export function listRange(pool: IoTlbPool, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = from; i < to; i++) out.push(freeRunAt(pool.bits, i));
+  return out;
 }

@@ -14,6 +14,7 @@ import { IO_TLB_SEGSIZE } from './constants.js';
 import type { IoTlbPool } from './pool.js';
 import { SearchRequest, isAligned, crossesBoundary } from './search-request.js';
 import { tightenSegment } from './slots.js';
+import { freeRunAt } from './slot-bits.js';
 import type { AreaSearchResult } from './search-scan.js';
 
 /**
@@ -22,7 +23,7 @@ import type { AreaSearchResult } from './search-scan.js';
  * @returns k, or -1.
  */
 function firstFit(pool: IoTlbPool, base: number, idx: number, count: number, req: SearchRequest): number {
-  const list = pool.list;
+  const bits = pool.bits;
   const segs = pool.segs;
   const n = req.nslots;
   const s = req.stride;
@@ -42,7 +43,7 @@ function firstFit(pool: IoTlbPool, base: number, idx: number, count: number, req
     const segEnd = (seg + 1) * IO_TLB_SEGSIZE - base;
     for (; x <= last && x < segEnd; x += s) {
       const g = base + x;
-      if (list[g]! >= n && (!checkCross || !crossesBoundary(req, g))) return (x - idx) / s;
+      if (freeRunAt(bits, g) >= n && (!checkCross || !crossesBoundary(req, g))) return (x - idx) / s;
     }
     if (segs.exact[seg] === 0) tightenSegment(pool, seg);
   }

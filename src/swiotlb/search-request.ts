@@ -10,7 +10,7 @@
  */
 import { IO_TLB_SHIFT, IO_TLB_SIZE, PAGE_SIZE, PAGE_SHIFT } from './constants.js';
 import type { SearchFamily } from './profiles.js';
-import { andLowMask, MASK_ALL } from '../machine/mask.js';
+import { andLowMask, lowBits, MASK_ALL } from '../machine/mask.js';
 
 const LOW = IO_TLB_SIZE - 1;
 const PAGE_MASK = PAGE_SIZE - 1;
@@ -51,6 +51,9 @@ export class SearchRequest {
   maxSlots = 2 ** 53;
   /** Whether the run-skipping search is exact for this request (stride is a multiple of period). */
   fastOk = true;
+  /** Cache key of the device/pool part (tblSlot, maxSlots): last pool DMA start and boundary mask. */
+  cachedDmaStart = -1;
+  cachedBoundary = -1;
 }
 
 /**
@@ -113,17 +116,19 @@ export function fillSearchRequest(
   const mask = zeroSlots | matchSlots;
   let period = 1;
   while (period <= mask) period *= 2;
-  const origSlot = Math.floor(origAddr / IO_TLB_SIZE);
-  const tbl = andLowMask(poolDmaStart, boundaryMask);
-  const tblSlot = Math.floor(tbl / IO_TLB_SIZE);
+  if (req.cachedDmaStart !== poolDmaStart || req.cachedBoundary !== boundaryMask) {
+    req.tblSlot = Math.floor(andLowMask(poolDmaStart, boundaryMask) / IO_TLB_SIZE);
+    req.maxSlots = boundaryMask === MASK_ALL ? 2 ** 53 : Math.ceil((boundaryMask + 1) / IO_TLB_SIZE);
+    req.cachedDmaStart = poolDmaStart;
+    req.cachedBoundary = boundaryMask;
+  }
   req.nslots = Math.ceil(searchSize / IO_TLB_SIZE);
   req.stride = stride;
   req.alignMask = mask;
-  req.alignWant = (origSlot % period) & matchSlots;
+  // Only the orig bits under the (small) mask matter: take them without a division.
+  req.alignWant = mask === 0 ? 0 : lowBits(origAddr, IO_TLB_SIZE * period) >> IO_TLB_SHIFT & matchSlots;
   req.period = period;
-  req.tblSlot = tblSlot;
-  req.tblSlotModPeriod = tblSlot % period;
-  req.maxSlots = boundaryMask === MASK_ALL ? 2 ** 53 : Math.ceil((boundaryMask + 1) / IO_TLB_SIZE);
+  req.tblSlotModPeriod = period === 1 ? 0 : req.tblSlot % period;
   req.fastOk = stride % period === 0;
 }
 

@@ -7,6 +7,7 @@
  */
 import type { IoTlbPool } from './pool.js';
 import { SearchRequest, isAligned, crossesBoundary } from './search-request.js';
+import { freeRunAt } from './slot-bits.js';
 
 /** Outcome of one area search (reused, no allocation). */
 export class AreaSearchResult {
@@ -31,7 +32,7 @@ export class AreaSearchResult {
 export function scanArea(pool: IoTlbPool, area: number, req: SearchRequest, loop: 'wrap' | 'checked', out: AreaSearchResult): void {
   const N = pool.areaNslabs;
   const base = area * N;
-  const list = pool.list;
+  const bits = pool.bits;
   const n = req.nslots;
   const s = req.stride;
   out.index = -1;
@@ -48,7 +49,7 @@ export function scanArea(pool: IoTlbPool, area: number, req: SearchRequest, loop
       if (!isAligned(req, g)) {
         idx += 1;
       } else {
-        if (!crossesBoundary(req, g) && list[g]! >= n) {
+        if (!crossesBoundary(req, g) && freeRunAt(bits, g) >= n) {
           out.index = g;
           return;
         }
@@ -76,7 +77,7 @@ export function scanArea(pool: IoTlbPool, area: number, req: SearchRequest, loop
       checked += 1;
       continue;
     }
-    if (!crossesBoundary(req, g) && list[g]! >= n) {
+    if (!crossesBoundary(req, g) && freeRunAt(bits, g) >= n) {
       out.index = g;
       return;
     }

@@ -74,7 +74,7 @@ function run(profileName: string, s: Scenario): void {
   stats.maps += fast.counters.maps; stats.fails += fast.counters.mapFailures; stats.livelocks += fast.counters.livelocks; stats.frag += fast.lastFailure?.code === 'fragmented' ? 1 : 0; stats.steps += fast.counters.searchSteps;
   const pf = fast.pools[0]!;
   const ps = scan.pools[0]!;
-  assert.deepEqual(pf.list, ps.list);
+  assert.deepEqual(pf.bits, ps.bits);
   assert.deepEqual(pf.areaIndex, ps.areaIndex);
   assert.deepEqual(pf.areaUsed, ps.areaUsed);
   assert.deepEqual(checkPoolInvariants(pf, held), []);

@@ -16,6 +16,7 @@ import { createDevice, type Device } from '../../machine/device.js';
 import { MASK_ALL } from '../../machine/mask.js';
 import { getProfile, type KernelProfile } from '../../swiotlb/profiles.js';
 import { createIoTlbMem, memUsed, type IoTlbMem } from '../../swiotlb/io-tlb-mem.js';
+import { listRange } from '../../swiotlb/pool.js';
 import { SearchRequest, fillSearchRequest } from '../../swiotlb/search-request.js';
 import { FoundSlots, searchPoolArea, findSlotsInPool } from '../../swiotlb/find-slots.js';
 import {
@@ -327,7 +328,7 @@ export class ReplayEngine {
       const a = Math.floor(slot / pool.areaNslabs);
       const from = Math.max(a * pool.areaNslabs, slot - 8);
       const to = Math.min((a + 1) * pool.areaNslabs, slot + 9);
-      area = { area: a, index: pool.areaIndex[a]!, used: pool.areaUsed[a]!, slotsFrom: from, list: [...pool.list.subarray(from, to)] };
+      area = { area: a, index: pool.areaIndex[a]!, used: pool.areaUsed[a]!, slotsFrom: from, list: listRange(pool, from, to) };
     }
     return { line, text: '', decision, kernel, model, area };
   }

@@ -11,8 +11,8 @@
  */
 import { InputError } from '../../util/errors.js';
 import { scanInt, scanTimestamp } from './numbers.js';
-import { BytePattern } from './keys.js';
-import { decode, hashStep, setIndex } from './strings.js';
+import { decode } from './strings.js';
+import { TaskColumns } from './task-columns.js';
 
 /** A blank line. */
 export const LINE_BLANK = 0;
@@ -25,13 +25,6 @@ export const LINE_EVENT = 3;
 
 const LOST_RE = /^CPU:?\s*(\d+)\s*\[(?:LOST (\d+) EVENTS|LOST EVENTS|(\d+) EVENTS DROPPED)\]\s*$/;
 const TRACE_CMD_HEADER_RE = /^(?:cpus=\d+|version\s*=.*|CPU\s*\d+ is empty|trace-cmd: .*)$/;
-
-/** A task column seen before: its exact bytes up to the CPU column, task name and pid. */
-interface TaskColumn {
-  readonly prefix: BytePattern;
-  readonly task: string;
-  readonly pid: number;
-}
 
 /** Scratch result of {@link LineHeader.parse}; reused for every line. */
 export class LineHeader {
@@ -51,9 +44,7 @@ export class LineHeader {
   /** Where the CPU column and the timestamp's ':' were on the last line (most lines align). */
   private openAt = 0;
   private colonAt = 0;
-  /** Two-way cache of task columns (most lines repeat a recent one byte for byte): newest, previous. */
-  private readonly columns0: (TaskColumn | undefined)[] = new Array<TaskColumn | undefined>(256).fill(undefined);
-  private readonly columns1: (TaskColumn | undefined)[] = new Array<TaskColumn | undefined>(256).fill(undefined);
+  private readonly columns = new TaskColumns();
 
   /**
    * Classify a line and, for an event line, fill the header fields.
@@ -76,16 +67,11 @@ export class LineHeader {
       while (open < end && b[open] !== 91) open++;
       this.openAt = open - start;
     }
-    if (open < end && open - start >= 3) {
-      const len = open - start;
-      const slot = columnSlot(b, start, open);
-      let hit = this.columns0[slot];
-      if (hit === undefined || hit.prefix.length !== len || !hit.prefix.at(view, b, start, end)) hit = this.columns1[slot];
-      if (hit !== undefined && hit.prefix.length === len && hit.prefix.at(view, b, start, end)) {
-        this.task = hit.task;
-        this.pid = hit.pid;
-        return this.rest(b, open, end, lineNo, file);
-      }
+    const hit = open < end ? this.columns.find(view, b, start, open) : undefined;
+    if (hit !== undefined) {
+      this.task = hit.task;
+      this.pid = hit.pid;
+      return this.rest(b, open, end, lineNo, file);
     }
     return this.slow(b, start, end, lineNo, file);
   }
@@ -117,12 +103,7 @@ export class LineHeader {
     while (q >= p && isDigit(b[q]!)) q--;
     const pid = scanInt(b, q + 1, pidEnd);
     if (q < p || b[q] !== 45 || !Number.isSafeInteger(pid) || pid < 0) return this.bad(file, lineNo, "'<task>-<pid>' before the CPU column");
-    const column: TaskColumn = { prefix: new BytePattern(b.subarray(start, open)), task: decode(b, p, q), pid };
-    if (open - start >= 3) {
-      const slot = columnSlot(b, start, open);
-      this.columns1[slot] = this.columns0[slot];
-      this.columns0[slot] = column;
-    }
+    const column = this.columns.add(b, start, open, decode(b, p, q), pid);
     this.task = column.task;
     this.pid = pid;
     return this.rest(b, open, end, lineNo, file);
@@ -214,12 +195,4 @@ export class LineHeader {
 /** Whether a byte is an ASCII digit. */
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
-}
-
-/** Cache set of the task column `b[start, open)` (open - start >= 3), from a few of its bytes. */
-function columnSlot(b: Uint8Array, start: number, open: number): number {
-  const len = open - start;
-  let h = hashStep(hashStep(hashStep(len, b[open - 2]!), b[open - 3]!), b[start + (len >> 1)]!);
-  h = hashStep(h, b[start + (len >> 2)]!);
-  return setIndex(h, len);
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../util/errors.js';
-import { parseTraceLine } from './parse-line.js';
+import { PARSED_EVENT_KINDS, parseTraceLine } from './parse-line.js';
+import { TRACE_EVENT_KINDS } from './trace-event.js';
 
 const RET = 'map_single_ret: (swiotlb_tbl_map_single+0x18e/0x6c0) ret=0x7d140000';
 
@@ -81,5 +82,20 @@ test('parseTraceLine throws an InputError naming file and line for malformed lin
       assert.match(e.message, what);
       return true;
     });
+  }
+});
+
+test('PARSED_EVENT_KINDS covers exactly TRACE_EVENT_KINDS', () => {
+  assert.deepEqual(new Set(PARSED_EVENT_KINDS), new Set(TRACE_EVENT_KINDS));
+  for (const kind of TRACE_EVENT_KINDS) {
+    if (kind === 'tracing_mark_write' || kind.startsWith('dma_')) continue;
+    // A known event without its fields is malformed, never unknown.
+    let type = 'error';
+    try {
+      type = parseTraceLine(`  a-1 [000] ..... 1: ${kind}: (x)`, 1).type;
+    } catch (e) {
+      assert.ok(e instanceof InputError && e.code === 'missing_field', kind);
+    }
+    assert.notEqual(type, 'unknown', kind);
   }
 });

@@ -46,6 +46,7 @@ class LineSink {
     this.options = options;
   }
 
+  /** Parse every complete line of the next chunk of text; keep the unfinished tail. */
   write(buf: Buffer): void {
     this.stats.textBytes += buf.length;
     let from = 0;
@@ -69,6 +70,7 @@ class LineSink {
     if (from < buf.length) this.keep(buf.subarray(from));
   }
 
+  /** Parse the last line, which had no newline. */
   end(): void {
     const rest = this.carry;
     this.carry = null;
