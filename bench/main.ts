@@ -4,6 +4,7 @@
  * @module
  */
 import { runCoreBench, type BenchRow } from './core.js';
+import { runReplayBench, type ReplayBenchRow } from './replay.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -11,17 +12,17 @@ const onlyIdx = args.indexOf('--only');
 const only = onlyIdx >= 0 ? args[onlyIdx + 1] : undefined;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const kernel = '6.12';
-const result: { schemaVersion: 1; node: string; kernel: string; core?: BenchRow[]; floors?: Record<string, boolean | number> } = { schemaVersion: 1, node: process.version, kernel };
+const result: { schemaVersion: 1; node: string; kernel: string; core?: BenchRow[]; replay?: ReplayBenchRow[]; floors: Record<string, boolean | number> } = { schemaVersion: 1, node: process.version, kernel, floors: {} };
 
 if (only === undefined || only === 'core') {
   const rows = runCoreBench(kernel, log);
   result.core = rows;
   const get = (c: string, mode: string, pool: string) => rows.find((r) => r.case.startsWith(c) && r.mode === mode && r.pool === pool)!;
   const ratio = (c: string, mode: string) => get(c, mode, '6 GiB').nsPerOp / get(c, mode, '64 MiB').nsPerOp;
-  result.floors = {
+  Object.assign(result.floors, {
     'a_accounting_pairs_per_s_64MiB': Math.round(get('a:', 'accounting', '64 MiB').opsPerSecond),
     'a_floor_5M_pairs_per_s': get('a:', 'accounting', '64 MiB').opsPerSecond >= 5e6 && get('a:', 'accounting', '6 GiB').opsPerSecond >= 5e6,
-  };
+  });
   for (const mode of ['accounting', 'bytes']) {
     for (const c of ['b:', 'c1:', 'c2:']) {
       const r = ratio(c, mode);
@@ -32,7 +33,20 @@ if (only === undefined || only === 'core') {
   if (!json) {
     console.log('case | mode | pool | ops/s | ns/op | note');
     for (const r of rows) console.log(`${r.case} | ${r.mode} | ${r.pool} | ${Math.round(r.opsPerSecond).toLocaleString('en-US')} | ${r.nsPerOp.toFixed(0)} | ${r.note}`);
-    console.log('\nfloors:', JSON.stringify(result.floors, null, 2));
   }
 }
-if (json) console.log(JSON.stringify(result, null, 2));
+if (only === undefined || only === 'replay') {
+  const rows = await runReplayBench(log);
+  result.replay = rows;
+  const all = rows.find((r) => r.trace.startsWith('all'))!;
+  const gen = rows.filter((r) => r.trace.startsWith('generated'));
+  result.floors['replay_events_per_s'] = Math.round(all.eventsPerSecond);
+  result.floors['replay_floor_1M_events_per_s'] = all.eventsPerSecond >= 1e6;
+  if (gen.length === 2) result.floors['replay_rss_ratio_10x_longer_trace'] = Number((gen[1]!.peakRssMiB / gen[0]!.peakRssMiB).toFixed(2));
+  if (!json) {
+    console.log('\ntrace | events | text MiB | events/s | peak RSS MiB | mismatched');
+    for (const r of rows) console.log(`${r.trace} | ${r.events} | ${r.textMiB.toFixed(0)} | ${Math.round(r.eventsPerSecond).toLocaleString('en-US')} | ${r.peakRssMiB.toFixed(0)} | ${r.mismatched}`);
+  }
+}
+if (!json) console.log('\nfloors:', JSON.stringify(result.floors, null, 2));
+else console.log(JSON.stringify(result, null, 2));
