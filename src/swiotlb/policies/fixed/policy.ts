@@ -1,0 +1,178 @@
+/**
+ * `fixed`: the classic boot-time pool, per kernel profile: one contiguous
+ * region reserved at boot, never grown, never freed (what Linux does without
+ * CONFIG_SWIOTLB_DYNAMIC).
+ *
+ * @module
+ */
+import type { Device } from '../../../machine/device.js';
+import type { Machine } from '../../../machine/machine.js';
+import { PAGE_SIZE, IO_TLB_SIZE, type DmaDirection } from '../../constants.js';
+import { createIoTlbMem, findPool, memUsed, type IoTlbMem } from '../../io-tlb-mem.js';
+import {
+  swiotlbTblMapSingle,
+  swiotlbTblUnmapSingle,
+  swiotlbSyncSingleForCpu,
+  swiotlbSyncSingleForDevice,
+} from '../../map-single.js';
+import { swiotlbMaxMappingSize } from '../../limits.js';
+import { emptyStats, type CallContext, type LiveBuffer, type MapRequest, type PolicyEnv, type PolicyStats, type SwiotlbPolicy } from '../../policy.js';
+import type { MappingFailure } from '../../failure.js';
+import { InputError } from '../../../util/errors.js';
+
+/** The fixed pool as a policy. */
+export class FixedPolicy implements SwiotlbPolicy {
+  readonly name: string = 'fixed';
+  readonly mem: IoTlbMem;
+  readonly #machine: Machine;
+  readonly #live = new Map<number, LiveBuffer>();
+  readonly #failuresByCode: PolicyStats['failuresByCode'] = {};
+  readonly #hypercallsAtStart: number;
+  readonly #sharedAtStart: number;
+  #peakUsed = 0;
+
+  /**
+   * Wrap an allocator whose pool is already placed (and shared, in a CoCo guest).
+   *
+   * @param mem - The allocator.
+   * @param machine - The machine it lives on.
+   * @param hypercallsAtStart - Encryption hypercall count before the pool was shared (so the boot share is counted).
+   * @param sharedAtStart - Shared-page total before the pool was shared.
+   */
+  constructor(mem: IoTlbMem, machine: Machine, hypercallsAtStart = machine.encryption.counters().hypercalls, sharedAtStart = machine.encryption.counters().pagesSharedTotal) {
+    this.mem = mem;
+    this.#machine = machine;
+    this.#hypercallsAtStart = hypercallsAtStart;
+    this.#sharedAtStart = sharedAtStart;
+  }
+
+  get profile(): IoTlbMem['profile'] {
+    return this.mem.profile;
+  }
+
+  get lastFailure(): MappingFailure | null {
+    return this.mem.lastFailure;
+  }
+
+  /** {@inheritDoc SwiotlbPolicy.map} */
+  map(req: MapRequest, ctx: CallContext): number {
+    const tlb = swiotlbTblMapSingle(this.mem, req.dev, ctx.cpu, req.orig, req.size, req.size, req.allocAlignMask, req.dir, req.attrs);
+    if (tlb < 0) {
+      const code = this.mem.lastFailure!.code;
+      this.#failuresByCode[code] = (this.#failuresByCode[code] ?? 0) + 1;
+      return -1;
+    }
+    const used = this.mem.totalUsed;
+    if (used > this.#peakUsed) this.#peakUsed = used;
+    this.#live.set(tlb, { dev: req.dev, tlb, size: req.size, reserved: Math.ceil((req.size + (tlb % IO_TLB_SIZE)) / IO_TLB_SIZE) * IO_TLB_SIZE });
+    return tlb;
+  }
+
+  /** {@inheritDoc SwiotlbPolicy.unmap} */
+  unmap(dev: Device, tlb: number, size: number, dir: DmaDirection, attrs: number, _ctx: CallContext): void {
+    swiotlbTblUnmapSingle(this.mem, dev, tlb, size, dir, attrs);
+    this.#live.delete(tlb);
+  }
+
+  /** {@inheritDoc SwiotlbPolicy.syncForCpu} */
+  syncForCpu(dev: Device, tlb: number, size: number, dir: DmaDirection): void {
+    swiotlbSyncSingleForCpu(this.mem, dev, tlb, size, dir);
+  }
+
+  /** {@inheritDoc SwiotlbPolicy.syncForDevice} */
+  syncForDevice(dev: Device, tlb: number, size: number, dir: DmaDirection): void {
+    swiotlbSyncSingleForDevice(this.mem, dev, tlb, size, dir);
+  }
+
+  /** {@inheritDoc SwiotlbPolicy.isBounceBuffer} */
+  isBounceBuffer(_dev: Device, addr: number): boolean {
+    return findPool(this.mem, addr) !== null;
+  }
+
+  /** {@inheritDoc SwiotlbPolicy.maxMappingSize} */
+  maxMappingSize(dev: Device): number {
+    return swiotlbMaxMappingSize(dev);
+  }
+
+  /** {@inheritDoc SwiotlbPolicy.tick} */
+  tick(_now: number): number {
+    return Infinity;
+  }
+
+  /** {@inheritDoc SwiotlbPolicy.takeCompleted} */
+  takeCompleted(): [] {
+    return [];
+  }
+
+  /** {@inheritDoc SwiotlbPolicy.live} */
+  live(): LiveBuffer[] {
+    return [...this.#live.values()];
+  }
+
+  /** {@inheritDoc SwiotlbPolicy.stats} */
+  stats(now: number): PolicyStats {
+    const c = this.mem.counters;
+    const enc = this.#machine.encryption.counters();
+    const reserved = this.mem.nslabs * IO_TLB_SIZE;
+    return {
+      ...emptyStats(this.name),
+      maps: c.maps,
+      mapFailures: c.mapFailures,
+      failuresByCode: { ...this.#failuresByCode },
+      unmaps: c.unmaps,
+      syncs: c.syncs,
+      bytesBounced: c.bytesBouncedToDevice + c.bytesBouncedFromDevice,
+      reservedBytes: reserved,
+      peakReservedBytes: reserved,
+      inUseBytes: memUsed(this.mem) * IO_TLB_SIZE,
+      peakInUseBytes: this.#peakUsed * IO_TLB_SIZE,
+      reservedByteNs: reserved * now,
+      pools: this.mem.pools.length,
+      hypercalls: enc.hypercalls - this.#hypercallsAtStart,
+      sharedPages: enc.pagesSharedTotal - this.#sharedAtStart,
+      lookups: c.lookups,
+      nodesVisited: c.lookups,
+      lockAcquisitions: c.areaLockAcquisitions,
+      searchSteps: c.searchSteps,
+    };
+  }
+}
+
+/** x86's ARCH_LOW_ADDRESS_LIMIT + 1: the boot pool lives below 4 GiB. */
+const LOW_END = 0x1_0000_0000;
+
+/**
+ * Reserve a boot pool on the machine (top-down in low memory, like
+ * memblock_alloc_low) and share it with the host in a confidential VM.
+ *
+ * @param env - Machine, profile, pool size and areas.
+ * @returns The allocator.
+ * @throws InputError (code `no_memory`) when the pool does not fit below 4 GiB.
+ * @remarks Context: process context (boot).
+ */
+export function reserveBootPool(env: PolicyEnv): IoTlbMem {
+  const m = env.machine;
+  const start = env.poolBytes === 0 ? 0 : m.pages.reserveTopDown(env.poolBytes, PAGE_SIZE, Math.min(LOW_END, m.map.ramEnd));
+  if (start < 0) throw new InputError('no_memory', `Cannot reserve a ${env.poolBytes}-byte swiotlb pool below 4 GiB on this machine`);
+  if (env.confidential && env.poolBytes > 0) m.encryption.setShared(start, Math.ceil(env.poolBytes / PAGE_SIZE));
+  return createIoTlbMem({
+    profile: env.profile,
+    start,
+    nslabs: env.poolBytes / IO_TLB_SIZE,
+    nareas: env.nareas,
+    forceBounce: env.forceBounce,
+    memory: m.memory,
+  });
+}
+
+/**
+ * Build the fixed policy: a boot pool of env.poolBytes with env.nareas areas.
+ *
+ * @param env - Environment.
+ * @returns The policy.
+ * @remarks Context: process context (boot).
+ */
+export function createFixedPolicy(env: PolicyEnv): FixedPolicy {
+  const enc = env.machine.encryption.counters();
+  return new FixedPolicy(reserveBootPool(env), env.machine, enc.hypercalls, enc.pagesSharedTotal);
+}

@@ -1,0 +1,183 @@
+/**
+ * The contract every swiotlb design implements: the fixed pool, the 2023
+ * dynamic designs and the alternatives argued over in review are each one
+ * policy behind this interface, on the same machine and DMA API, so the lab
+ * can run them side by side. One conformance suite checks them all
+ * (policies/conformance.case.ts).
+ *
+ * @module
+ */
+import type { Device } from '../machine/device.js';
+import type { Machine } from '../machine/machine.js';
+import type { DmaDirection } from './constants.js';
+import type { FailureCode, MappingFailure } from './failure.js';
+import type { KernelProfile } from './profiles.js';
+
+/** The map returned no address yet: the request was queued and completes later (defer). */
+export const MAP_DEFERRED = -2;
+/** The caller must wait before mapping (throttle): retry the same map after the next unmap. */
+export const MAP_BLOCKED = -3;
+
+/** Where and when a call runs. */
+export interface CallContext {
+  /** CPU making the call (chooses areas). */
+  cpu: number;
+  /** Process context that may sleep (DMA_ATTR_MAY_SLEEP / MAY_BLOCK); false in interrupt or atomic context. */
+  maySleep: boolean;
+  /** Simulated time in nanoseconds. */
+  now: number;
+}
+
+/** One streaming map request (what swiotlb_map() receives). */
+export interface MapRequest {
+  dev: Device;
+  /** Physical address of the original buffer. */
+  orig: number;
+  /** Bytes mapped. */
+  size: number;
+  /** alloc_align_mask (0 from dma-direct). */
+  allocAlignMask: number;
+  dir: DmaDirection;
+  attrs: number;
+}
+
+/** A deferred map that got its buffer (defer policy), in completion order. */
+export interface DeferredCompletion {
+  ticket: number;
+  request: MapRequest;
+  /** Bounce address. */
+  tlb: number;
+  /** Simulated time it completed. */
+  at: number;
+}
+
+/** A live bounce buffer, for checks and reports. */
+export interface LiveBuffer {
+  dev: Device;
+  /** Bounce address returned by the map. */
+  tlb: number;
+  /** Bytes mapped. */
+  size: number;
+  /** Bytes the buffer occupies (slot or page granular). */
+  reserved: number;
+}
+
+/** Exact counts and memory of a policy; every field is a fact, not an estimate. */
+export interface PolicyStats {
+  policy: string;
+  maps: number;
+  mapFailures: number;
+  failuresByCode: Partial<Record<FailureCode, number>>;
+  unmaps: number;
+  syncs: number;
+  bytesBounced: number;
+  /** Bytes set aside for bouncing now (pools, dynamic buffers, cached pages). */
+  reservedBytes: number;
+  peakReservedBytes: number;
+  /** Bytes held by live mappings (at the policy's granularity). */
+  inUseBytes: number;
+  peakInUseBytes: number;
+  /** Integral of reservedBytes over simulated time (byte-nanoseconds). */
+  reservedByteNs: number;
+  /** Pools (fixed, grown, transient, per-device) that exist now. */
+  pools: number;
+  /** Page-allocator allocations and frees made by the policy. */
+  pageAllocs: number;
+  pageFrees: number;
+  /** Hypercalls to share/unshare memory with the host, and pages passed. */
+  hypercalls: number;
+  sharedPages: number;
+  /** Address lookups (is_swiotlb_buffer / find pool) and their work. */
+  lookups: number;
+  nodesVisited: number;
+  lockAcquisitions: number;
+  /** Slot-search steps the kernel's loop would run. */
+  searchSteps: number;
+  deferred: number;
+  blocked: number;
+}
+
+/** One swiotlb design. */
+export interface SwiotlbPolicy {
+  readonly name: string;
+  readonly profile: KernelProfile;
+  /** Failure of the last map that returned -1. */
+  readonly lastFailure: MappingFailure | null;
+  /**
+   * Map a buffer through the design.
+   *
+   * @returns The bounce address; -1 with lastFailure set; MAP_DEFERRED; or MAP_BLOCKED.
+   */
+  map(req: MapRequest, ctx: CallContext): number;
+  /** Unmap a bounce buffer (copying back for FROM_DEVICE/BIDIRECTIONAL unless SKIP_CPU_SYNC). */
+  unmap(dev: Device, tlb: number, size: number, dir: DmaDirection, attrs: number, ctx: CallContext): void;
+  /** Copy back to the CPU (sync_single_for_cpu) for an address inside a live buffer. */
+  syncForCpu(dev: Device, tlb: number, size: number, dir: DmaDirection): void;
+  /** Copy to the device (sync_single_for_device). */
+  syncForDevice(dev: Device, tlb: number, size: number, dir: DmaDirection): void;
+  /** is_swiotlb_buffer(): whether an address is one of this design's bounce buffers for the device (counts lookup work). */
+  isBounceBuffer(dev: Device, addr: number): boolean;
+  /** The largest mapping the design can bounce for the device. */
+  maxMappingSize(dev: Device): number;
+  /** Run background work due by `now` (pool growth, decay); returns the next due time, or Infinity. */
+  tick(now: number): number;
+  /** Deferred maps that completed since the last call, in completion order. */
+  takeCompleted(): DeferredCompletion[];
+  /** Live bounce buffers. */
+  live(): LiveBuffer[];
+  /** Counts and memory, with reservedByteNs integrated up to `now`. */
+  stats(now: number): PolicyStats;
+}
+
+/** What a policy is built from. */
+export interface PolicyEnv {
+  machine: Machine;
+  profile: KernelProfile;
+  cpus: number;
+  /** Bytes of the boot pool (fixed part), 0 for none. */
+  poolBytes: number;
+  /** Areas of the boot pool. */
+  nareas: number;
+  /** Bounce every mapping (CoCo guests, swiotlb=force). */
+  forceBounce: boolean;
+  /** A confidential VM: bounce memory must be shared with the host (counted hypercalls). */
+  confidential: boolean;
+}
+
+/** Builds a policy for an environment. */
+export type PolicyFactory = (env: PolicyEnv) => SwiotlbPolicy;
+
+/**
+ * A zeroed stats record.
+ *
+ * @param policy - Policy name.
+ * @returns Stats with every count 0.
+ * @remarks Context: any.
+ */
+export function emptyStats(policy: string): PolicyStats {
+  return {
+    policy,
+    maps: 0,
+    mapFailures: 0,
+    failuresByCode: {},
+    unmaps: 0,
+    syncs: 0,
+    bytesBounced: 0,
+    reservedBytes: 0,
+    peakReservedBytes: 0,
+    inUseBytes: 0,
+    peakInUseBytes: 0,
+    reservedByteNs: 0,
+    pools: 0,
+    pageAllocs: 0,
+    pageFrees: 0,
+    hypercalls: 0,
+    sharedPages: 0,
+    lookups: 0,
+    nodesVisited: 0,
+    lockAcquisitions: 0,
+    searchSteps: 0,
+    deferred: 0,
+    blocked: 0,
+  };
+}
