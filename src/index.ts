@@ -19,7 +19,7 @@ export {
 } from './dma/dma-direct.js';
 export { dmaDirectMapSg, dmaDirectUnmapSg, dmaDirectSyncSg, scatterlist } from './dma/scatterlist.js';
 export type { ScatterEntry } from './dma/scatterlist.js';
-export { createDmaContext, devIoTlbMem, isSwiotlbActive, isSwiotlbForceBounce } from './dma/dma-context.js';
+export { createDmaContext, devPolicy, isSwiotlbActive, isSwiotlbForceBounce } from './dma/dma-context.js';
 export type { DmaContext, DmaCounters, DmaTraceHook } from './dma/dma-context.js';
 
 export { createMachine } from './machine/machine.js';
@@ -49,6 +49,9 @@ export type { IoTlbMem, IoTlbMemOptions, SwiotlbCounters, SearchObserver } from 
 export type { IoTlbPool } from './swiotlb/pool.js';
 export { swiotlbTblMapSingle, swiotlbTblUnmapSingle, swiotlbSyncSingleForCpu, swiotlbSyncSingleForDevice, swiotlbReleaseSlots } from './swiotlb/map-single.js';
 export { createRestrictedPool, swiotlbAlloc, swiotlbFree } from './swiotlb/alloc.js';
+export { MAP_BLOCKED, MAP_DEFERRED, emptyStats } from './swiotlb/policy.js';
+export type { SwiotlbPolicy, PolicyEnv, PolicyFactory, PolicyStats, CallContext, MapRequest, LiveBuffer, DeferredCompletion } from './swiotlb/policy.js';
+export { FixedPolicy, createFixedPolicy } from './swiotlb/policies/fixed/policy.js';
 export { swiotlbMaxMappingSize } from './swiotlb/limits.js';
 export { readDebugfs, formatDebugfs } from './swiotlb/debugfs.js';
 export type { SwiotlbDebugfs } from './swiotlb/debugfs.js';

@@ -6,6 +6,7 @@ import { PROFILES } from '../swiotlb/profiles.js';
 import { createIoTlbMem } from '../swiotlb/io-tlb-mem.js';
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE, IO_TLB_SIZE, type DmaDirection } from '../swiotlb/constants.js';
 import { createDmaContext } from './dma-context.js';
+import { FixedPolicy } from '../swiotlb/policies/fixed/policy.js';
 import { dmaDirectMapPage, dmaDirectUnmapPage, dmaDirectSyncSingleForCpu, dmaDirectSyncSingleForDevice, DMA_MAPPING_ERROR } from './dma-direct.js';
 import { checkPoolInvariants } from '../swiotlb/invariants.js';
 
@@ -48,7 +49,7 @@ function run(profileName: string, s: typeof scenario extends fc.Arbitrary<infer 
   const start = machine.pages.reserveTopDown(s.nslabs * IO_TLB_SIZE, 4096, 0xffffffff);
   assert.ok(start > 0);
   const mem = createIoTlbMem({ profile, start, nslabs: s.nslabs, nareas: 2, forceBounce: true, memory: machine.memory });
-  const ctx = createDmaContext(mem);
+  const ctx = createDmaContext(new FixedPolicy(mem, machine), true);
   const dev = machine.addDevice({ name: 'dev', minAlignMask: s.minAlign });
   const cpuView = new Uint8Array(32 * SLOT_BYTES); // shadow of the originals region
   const live: Live[] = [];

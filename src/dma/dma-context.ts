@@ -5,8 +5,8 @@
  * @module
  */
 import type { Device } from '../machine/device.js';
-import type { IoTlbMem } from '../swiotlb/io-tlb-mem.js';
 import type { MappingFailure } from '../swiotlb/failure.js';
+import type { SwiotlbPolicy } from '../swiotlb/policy.js';
 
 /** Exact counts of what dma-direct did. */
 export interface DmaCounters {
@@ -38,10 +38,14 @@ export interface DmaTraceHook {
 
 /** State of the DMA layer. */
 export interface DmaContext {
-  /** Allocator used by devices without a restricted pool (`io_tlb_default_mem`); null when swiotlb was not set up. */
-  defaultMem: IoTlbMem | null;
-  /** Restricted DMA pools by device id. */
-  readonly restricted: Map<number, IoTlbMem>;
+  /** The swiotlb design used by devices without a restricted pool (`io_tlb_default_mem`); null when swiotlb was not set up. */
+  policy: SwiotlbPolicy | null;
+  /** The default allocator bounces every mapping (`swiotlb=force`, CoCo guests). */
+  forceBounce: boolean;
+  /** Restricted DMA pools by device id (they always bounce). */
+  readonly restricted: Map<number, SwiotlbPolicy>;
+  /** Simulated time in nanoseconds, passed to the policy with every call. */
+  now: number;
   readonly counters: DmaCounters;
   /** Failure of the last map that returned DMA_MAPPING_ERROR. */
   lastFailure: MappingFailure | null;
@@ -54,14 +58,17 @@ export interface DmaContext {
 /**
  * Create a DMA context.
  *
- * @param defaultMem - The default allocator, or null for a machine without swiotlb.
+ * @param policy - The default swiotlb design, or null for a machine without swiotlb.
+ * @param forceBounce - Whether every mapping bounces through it.
  * @returns The context.
  * @remarks Context: process context.
  */
-export function createDmaContext(defaultMem: IoTlbMem | null): DmaContext {
+export function createDmaContext(policy: SwiotlbPolicy | null, forceBounce: boolean): DmaContext {
   return {
-    defaultMem,
+    policy,
+    forceBounce,
     restricted: new Map(),
+    now: 0,
     counters: {
       maps: 0,
       directMaps: 0,
@@ -83,15 +90,15 @@ export function createDmaContext(defaultMem: IoTlbMem | null): DmaContext {
 }
 
 /**
- * The allocator a device uses (`dev->dma_io_tlb_mem`).
+ * The swiotlb design a device uses (`dev->dma_io_tlb_mem`).
  *
  * @param ctx - DMA context.
  * @param dev - Device.
- * @returns Its restricted pool, else the default allocator, else null.
+ * @returns Its restricted pool, else the default policy, else null.
  * @remarks Context: any.
  */
-export function devIoTlbMem(ctx: DmaContext, dev: Device): IoTlbMem | null {
-  return ctx.restricted.get(dev.id) ?? ctx.defaultMem;
+export function devPolicy(ctx: DmaContext, dev: Device): SwiotlbPolicy | null {
+  return ctx.restricted.get(dev.id) ?? ctx.policy;
 }
 
 /**
@@ -103,12 +110,11 @@ export function devIoTlbMem(ctx: DmaContext, dev: Device): IoTlbMem | null {
  * @remarks Context: any.
  */
 export function isSwiotlbForceBounce(ctx: DmaContext, dev: Device): boolean {
-  const mem = devIoTlbMem(ctx, dev);
-  return mem !== null && mem.forceBounce;
+  return ctx.restricted.has(dev.id) || (ctx.policy !== null && ctx.forceBounce);
 }
 
 /**
- * is_swiotlb_active(): the device's allocator exists and has slots.
+ * is_swiotlb_active(): the device's swiotlb design exists and can bounce.
  *
  * @param ctx - DMA context.
  * @param dev - Device.
@@ -116,6 +122,6 @@ export function isSwiotlbForceBounce(ctx: DmaContext, dev: Device): boolean {
  * @remarks Context: any.
  */
 export function isSwiotlbActive(ctx: DmaContext, dev: Device): boolean {
-  const mem = devIoTlbMem(ctx, dev);
-  return mem !== null && mem.nslabs > 0;
+  const p = devPolicy(ctx, dev);
+  return p !== null && p.maxMappingSize(dev) > 0;
 }

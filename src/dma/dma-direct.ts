@@ -5,18 +5,12 @@
  *
  * @module
  */
-import { DMA_ATTR_SKIP_CPU_SYNC, DMA_TO_DEVICE, type DmaDirection } from '../swiotlb/constants.js';
+import { DMA_ATTR_MAY_SLEEP, DMA_ATTR_SKIP_CPU_SYNC, DMA_TO_DEVICE, type DmaDirection } from '../swiotlb/constants.js';
 import { dmaReachLimit, type Device } from '../machine/device.js';
 import { formatMask } from '../machine/mask.js';
-import { findPool } from '../swiotlb/io-tlb-mem.js';
-import {
-  swiotlbTblMapSingle,
-  swiotlbTblUnmapSingle,
-  swiotlbSyncSingleForCpu,
-  swiotlbSyncSingleForDevice,
-} from '../swiotlb/map-single.js';
-import { devIoTlbMem, isSwiotlbActive, type DmaContext } from './dma-context.js';
+import { devPolicy, isSwiotlbActive, isSwiotlbForceBounce, type DmaContext } from './dma-context.js';
 import type { MappingFailure } from '../swiotlb/failure.js';
+import type { CallContext } from '../swiotlb/policy.js';
 
 /** The error return of every map function, as the model writes DMA_MAPPING_ERROR. */
 export const DMA_MAPPING_ERROR = -1;
@@ -41,6 +35,11 @@ function overflow(ctx: DmaContext, dev: Device, what: string, addr: number, size
   return fail(ctx, { code: 'mask_unreachable', dmaAddr: addr, size, dmaLimit: dmaReachLimit(dev) });
 }
 
+/** The policy-level call context of a DMA API call. */
+function callContext(ctx: DmaContext, cpu: number, attrs: number): CallContext {
+  return { cpu, maySleep: (attrs & DMA_ATTR_MAY_SLEEP) !== 0, now: ctx.now };
+}
+
 function fail(ctx: DmaContext, f: MappingFailure): number {
   ctx.counters.mapErrors++;
   ctx.lastFailure = f;
@@ -61,15 +60,17 @@ function fail(ctx: DmaContext, f: MappingFailure): number {
  * @remarks Context: any context.
  */
 export function swiotlbMap(ctx: DmaContext, dev: Device, cpu: number, phys: number, size: number, dir: DmaDirection, attrs: number): number {
-  const mem = devIoTlbMem(ctx, dev)!;
+  const policy = devPolicy(ctx, dev)!;
   ctx.counters.bouncedMaps++;
   ctx.counters.bouncedEvents++;
-  ctx.trace?.swiotlbBounced(dev, phys + dev.dmaOffset, size, mem.forceBounce);
-  const tlb = swiotlbTblMapSingle(mem, dev, cpu, phys, size, size, 0, dir, attrs);
-  if (tlb < 0) return fail(ctx, mem.lastFailure!);
+  ctx.trace?.swiotlbBounced(dev, phys + dev.dmaOffset, size, isSwiotlbForceBounce(ctx, dev));
+  const call = callContext(ctx, cpu, attrs);
+  const tlb = policy.map({ dev, orig: phys, size, allocAlignMask: 0, dir, attrs }, call);
+  if (tlb === -1) return fail(ctx, policy.lastFailure!);
+  if (tlb < 0) return tlb; // MAP_DEFERRED or MAP_BLOCKED: the caller completes or retries
   const dma = tlb + dev.dmaOffset;
   if (!dmaCapable(dev, dma, size)) {
-    swiotlbTblUnmapSingle(mem, dev, tlb, size, dir, attrs | DMA_ATTR_SKIP_CPU_SYNC);
+    policy.unmap(dev, tlb, size, dir, attrs | DMA_ATTR_SKIP_CPU_SYNC, call);
     return overflow(ctx, dev, 'swiotlb addr', dma, size);
   }
   if (!dev.coherent && (attrs & DMA_ATTR_SKIP_CPU_SYNC) === 0) ctx.counters.cacheMaintenance++;
@@ -91,8 +92,7 @@ export function swiotlbMap(ctx: DmaContext, dev: Device, cpu: number, phys: numb
  */
 export function dmaDirectMapPage(ctx: DmaContext, dev: Device, cpu: number, phys: number, size: number, dir: DmaDirection, attrs: number): number {
   ctx.counters.maps++;
-  const mem = devIoTlbMem(ctx, dev);
-  if (mem !== null && mem.forceBounce) return swiotlbMap(ctx, dev, cpu, phys, size, dir, attrs);
+  if (isSwiotlbForceBounce(ctx, dev)) return swiotlbMap(ctx, dev, cpu, phys, size, dir, attrs);
   const dma = phys + dev.dmaOffset;
   if (!dmaCapable(dev, dma, size)) {
     if (isSwiotlbActive(ctx, dev)) return swiotlbMap(ctx, dev, cpu, phys, size, dir, attrs);
@@ -110,11 +110,11 @@ export function dmaDirectMapPage(ctx: DmaContext, dev: Device, cpu: number, phys
  * @param dev - Device.
  * @param phys - Physical address.
  * @returns true for a bounce buffer.
- * @remarks Context: any. Counts one lookup on the allocator.
+ * @remarks Context: any. The policy counts the lookup's work.
  */
 export function isSwiotlbBuffer(ctx: DmaContext, dev: Device, phys: number): boolean {
-  const mem = devIoTlbMem(ctx, dev);
-  return mem !== null && findPool(mem, phys) !== null;
+  const p = devPolicy(ctx, dev);
+  return p !== null && p.isBounceBuffer(dev, phys);
 }
 
 /**
@@ -131,7 +131,7 @@ export function dmaDirectSyncSingleForCpu(ctx: DmaContext, dev: Device, dma: num
   ctx.counters.syncsForCpu++;
   const phys = dma - dev.dmaOffset;
   if (!dev.coherent) ctx.counters.cacheMaintenance++;
-  if (isSwiotlbBuffer(ctx, dev, phys)) swiotlbSyncSingleForCpu(devIoTlbMem(ctx, dev)!, dev, phys, size, dir);
+  if (isSwiotlbBuffer(ctx, dev, phys)) devPolicy(ctx, dev)!.syncForCpu(dev, phys, size, dir);
 }
 
 /**
@@ -147,7 +147,7 @@ export function dmaDirectSyncSingleForCpu(ctx: DmaContext, dev: Device, dma: num
 export function dmaDirectSyncSingleForDevice(ctx: DmaContext, dev: Device, dma: number, size: number, dir: DmaDirection): void {
   ctx.counters.syncsForDevice++;
   const phys = dma - dev.dmaOffset;
-  if (isSwiotlbBuffer(ctx, dev, phys)) swiotlbSyncSingleForDevice(devIoTlbMem(ctx, dev)!, dev, phys, size, dir);
+  if (isSwiotlbBuffer(ctx, dev, phys)) devPolicy(ctx, dev)!.syncForDevice(dev, phys, size, dir);
   if (!dev.coherent) ctx.counters.cacheMaintenance++;
 }
 
@@ -166,7 +166,7 @@ export function dmaDirectUnmapPage(ctx: DmaContext, dev: Device, dma: number, si
   ctx.counters.unmaps++;
   const phys = dma - dev.dmaOffset;
   if ((attrs & DMA_ATTR_SKIP_CPU_SYNC) === 0) dmaDirectSyncSingleForCpu(ctx, dev, dma, size, dir);
-  if (isSwiotlbBuffer(ctx, dev, phys)) swiotlbTblUnmapSingle(devIoTlbMem(ctx, dev)!, dev, phys, size, dir, attrs | DMA_ATTR_SKIP_CPU_SYNC);
+  if (isSwiotlbBuffer(ctx, dev, phys)) devPolicy(ctx, dev)!.unmap(dev, phys, size, dir, attrs | DMA_ATTR_SKIP_CPU_SYNC, callContext(ctx, 0, attrs));
 }
 
 /**

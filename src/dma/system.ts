@@ -13,6 +13,8 @@ import { computeBootPool, type BootPool } from '../swiotlb/sizing.js';
 import { createIoTlbMem, type IoTlbMem } from '../swiotlb/io-tlb-mem.js';
 import { IO_TLB_SIZE, PAGE_SIZE } from '../swiotlb/constants.js';
 import { createDmaContext, type DmaContext } from './dma-context.js';
+import { FixedPolicy } from '../swiotlb/policies/fixed/policy.js';
+import type { SwiotlbPolicy } from '../swiotlb/policy.js';
 import { InputError } from '../util/errors.js';
 
 /** x86's ARCH_LOW_ADDRESS_LIMIT + 1: memblock_alloc_low() places the pool below 4 GiB. */
@@ -44,8 +46,10 @@ export interface SystemOptions {
 export interface System {
   readonly profile: KernelProfile;
   readonly machine: Machine;
-  /** The default allocator, or null when the kernel set up no swiotlb. */
+  /** The default allocator (the boot pool), or null when the kernel set up no swiotlb. */
   readonly mem: IoTlbMem | null;
+  /** The swiotlb design in use (the fixed pool unless a policy was chosen), or null. */
+  readonly policy: SwiotlbPolicy | null;
   readonly dma: DmaContext;
   /** How the boot sized (or declined) the pool, with the kernel's log lines. */
   readonly boot: BootPool;
@@ -93,6 +97,7 @@ export function createSystem(o: SystemOptions = {}): System {
     },
   });
   let mem: IoTlbMem | null = null;
+  const enc0 = machine.encryption.counters();
   if (boot.outcome === 'allocated') {
     const bytes = boot.nslabs * IO_TLB_SIZE;
     const start = machine.pages.reserveTopDown(bytes, PAGE_SIZE, lowLimit);
@@ -111,12 +116,14 @@ export function createSystem(o: SystemOptions = {}): System {
     // 6.6+: force_bounce was set before the allocation failed; every map now fails.
     mem = createIoTlbMem({ profile, start: 0, nslabs: 0, nareas: 1, forceBounce: true, memory: machine.memory });
   }
-  const dma = createDmaContext(mem);
+  const policy = mem === null ? null : new FixedPolicy(mem, machine, enc0.hypercalls, enc0.pagesSharedTotal);
+  const dma = createDmaContext(policy, boot.forceBounce);
   for (const d of o.devices ?? []) machine.addDevice(d);
   return {
     profile,
     machine,
     mem,
+    policy,
     dma,
     boot,
     cpus,
