@@ -7,6 +7,7 @@
 import type { Device } from '../machine/device.js';
 import type { MappingFailure } from '../swiotlb/failure.js';
 import type { SwiotlbPolicy } from '../swiotlb/policy.js';
+import type { KmallocBounceConfig } from './kmalloc-bounce.js';
 
 /** Exact counts of what dma-direct did. */
 export interface DmaCounters {
@@ -46,6 +47,8 @@ export interface DmaContext {
   readonly restricted: Map<number, SwiotlbPolicy>;
   /** Simulated time in nanoseconds, passed to the policy with every call. */
   now: number;
+  /** dma_kmalloc_needs_bounce() parameters (arm64 with a 6.5+ kernel), or null. */
+  kmallocBounce: KmallocBounceConfig | null;
   readonly counters: DmaCounters;
   /** Failure of the last map that returned DMA_MAPPING_ERROR. */
   lastFailure: MappingFailure | null;
@@ -69,6 +72,7 @@ export function createDmaContext(policy: SwiotlbPolicy | null, forceBounce: bool
     forceBounce,
     restricted: new Map(),
     now: 0,
+    kmallocBounce: null,
     counters: {
       maps: 0,
       directMaps: 0,

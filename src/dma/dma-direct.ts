@@ -11,6 +11,7 @@ import { formatMask } from '../machine/mask.js';
 import { devPolicy, isSwiotlbActive, isSwiotlbForceBounce, type DmaContext } from './dma-context.js';
 import type { MappingFailure } from '../swiotlb/failure.js';
 import type { CallContext } from '../swiotlb/policy.js';
+import { dmaKmallocNeedsBounce } from './kmalloc-bounce.js';
 
 /** The error return of every map function, as the model writes DMA_MAPPING_ERROR. */
 export const DMA_MAPPING_ERROR = -1;
@@ -94,7 +95,7 @@ export function dmaDirectMapPage(ctx: DmaContext, dev: Device, cpu: number, phys
   ctx.counters.maps++;
   if (isSwiotlbForceBounce(ctx, dev)) return swiotlbMap(ctx, dev, cpu, phys, size, dir, attrs);
   const dma = phys + dev.dmaOffset;
-  if (!dmaCapable(dev, dma, size)) {
+  if (!dmaCapable(dev, dma, size) || dmaKmallocNeedsBounce(ctx.kmallocBounce, dev, size, dir)) {
     if (isSwiotlbActive(ctx, dev)) return swiotlbMap(ctx, dev, cpu, phys, size, dir, attrs);
     return overflow(ctx, dev, 'DMA addr', dma, size);
   }

@@ -49,3 +49,18 @@ test('createSystem with swiotlb=noforce has no pool even when forced elsewhere',
   assert.equal(s.mem, null);
   assert.equal(s.boot.outcome, 'force_disabled');
 });
+
+test('createSystem on arm64 with 6.6+ bounces small unaligned buffers of non-coherent devices (dma_kmalloc_needs_bounce), not on 6.1', () => {
+  for (const [kernel, expectBounce] of [['6.12', true], ['6.1', false]] as const) {
+    const s = createSystem({ kernel, arch: 'arm64', cpus: 2, ramBytes: 8 * 1024 ** 3, devices: [{ name: 'mmc', coherent: false }, { name: 'coh' }] });
+    assert.ok(s.mem !== null, 'arm64 with RAM beyond the DMA zone has a pool');
+    const mmc = s.device('mmc');
+    const before = s.dma.counters.bouncedMaps;
+    dmaDirectMapPage(s.dma, mmc, 0, 0x1000040, 90, DMA_FROM_DEVICE, 0); // kmalloc-96: not a multiple of 64
+    assert.equal(s.dma.counters.bouncedMaps - before, expectBounce ? 1 : 0, kernel);
+    dmaDirectMapPage(s.dma, mmc, 0, 0x1000100, 100, DMA_FROM_DEVICE, 0); // kmalloc-128: aligned
+    dmaDirectMapPage(s.dma, mmc, 0, 0x1000200, 90, DMA_TO_DEVICE, 0); // to the device: safe
+    dmaDirectMapPage(s.dma, s.device('coh'), 0, 0x1000300, 90, DMA_FROM_DEVICE, 0); // coherent: safe
+    assert.equal(s.dma.counters.bouncedMaps - before, expectBounce ? 1 : 0, kernel);
+  }
+});

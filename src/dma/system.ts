@@ -13,6 +13,7 @@ import { computeBootPool, type BootPool } from '../swiotlb/sizing.js';
 import { createIoTlbMem, type IoTlbMem } from '../swiotlb/io-tlb-mem.js';
 import { IO_TLB_SIZE, PAGE_SIZE } from '../swiotlb/constants.js';
 import { createDmaContext, type DmaContext } from './dma-context.js';
+import { ARM64_KMALLOC_BOUNCE } from './kmalloc-bounce.js';
 import { FixedPolicy } from '../swiotlb/policies/fixed/policy.js';
 import type { SwiotlbPolicy } from '../swiotlb/policy.js';
 import { InputError } from '../util/errors.js';
@@ -118,6 +119,8 @@ export function createSystem(o: SystemOptions = {}): System {
   }
   const policy = mem === null ? null : new FixedPolicy(mem, machine, enc0.hypercalls, enc0.pagesSharedTotal);
   const dma = createDmaContext(policy, boot.forceBounce);
+  // arm64 kernels from 6.5 bounce small unaligned kmalloc buffers of non-coherent devices.
+  if ((o.arch ?? 'x86') === 'arm64' && profile.kmallocBounce) dma.kmallocBounce = ARM64_KMALLOC_BOUNCE;
   for (const d of o.devices ?? []) machine.addDevice(d);
   return {
     profile,

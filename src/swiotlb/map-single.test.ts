@@ -154,3 +154,14 @@ test('swiotlbMaxMappingSize subtracts the min_align_mask rounded up to a slot', 
   assert.equal(swiotlbMaxMappingSize(createDevice({ name: 'x', minAlignMask: 0x7ff })), 260096);
   assert.equal(swiotlbMaxMappingSize(createDevice({ name: 'y', minAlignMask: 3 })), 260096);
 });
+
+test('swiotlbTblMapSingle refuses a zero-slot map and bad numbers instead of corrupting state', () => {
+  const m = mem('6.1');
+  assert.throws(() => map(m, plain, 0x5000, 0), /Cannot map 0 bytes/);
+  assert.throws(() => map(m, plain, -5, 10), /not a non-negative integer/);
+  assert.throws(() => map(m, plain, 0x5000, 1.5), /not a non-negative integer/);
+  assert.throws(() => swiotlbTblMapSingle(m, plain, -1, 0x5000, 10, 10, 0, DMA_TO_DEVICE, 0), /cpu -1/);
+  // A 0-byte map whose offset needs a slot is what the kernel does: one slot.
+  assert.ok(map(m, nvme, 0x5200, 0) > 0);
+  assert.equal(m.pools[0]!.areaUsed[0], 1);
+});
