@@ -8,6 +8,8 @@ import { Command, CommanderError } from 'commander';
 import { InputError, ContractError } from '../util/errors.js';
 import { registerReplay } from './replay-command.js';
 import { registerParams } from './params-command.js';
+import { registerLab } from './lab-commands.js';
+import { registerCapture } from './capture-command.js';
 import { ExitCode } from './exit-code.js';
 
 /**
@@ -29,6 +31,8 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError(false);
   registerReplay(program);
   registerParams(program);
+  registerLab(program);
+  registerCapture(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -97,9 +97,67 @@ export interface PolicyStats {
   blocked: number;
 }
 
+/**
+ * Cumulative counts of the work a policy did, as plain numbers that only
+ * grow. The lab reads them before and after each call to price that call
+ * with the cost model; reading is free (no allocation).
+ */
+export interface CostMeter {
+  /** Bytes copied between original and bounce buffers. */
+  bytesCopied: number;
+  /** Bounce copies (calls to the copy routine). */
+  copies: number;
+  /** Slot-search steps the kernel's loop would run. */
+  searchSteps: number;
+  /** Lock acquisitions (area locks, list spinlocks, pool-list locks). */
+  lockAcquisitions: number;
+  /** Lookup structure nodes visited (list nodes, tree nodes, pools walked). */
+  nodesVisited: number;
+  /** Page-allocator allocations, and the pages they covered. */
+  pageAllocs: number;
+  pagesAllocated: number;
+  /** Of those, allocations served by CMA. */
+  cmaAllocs: number;
+  /** Page-allocator frees. */
+  pageFrees: number;
+  /** Small descriptor allocations (kmalloc). */
+  kmallocs: number;
+  /** Share/unshare hypercalls, and the pages they covered. */
+  hypercalls: number;
+  hypercallPages: number;
+}
+
+/**
+ * A zeroed cost meter.
+ *
+ * @returns A new meter.
+ * @remarks Context: any.
+ */
+export function newCostMeter(): CostMeter {
+  return {
+    bytesCopied: 0,
+    copies: 0,
+    searchSteps: 0,
+    lockAcquisitions: 0,
+    nodesVisited: 0,
+    pageAllocs: 0,
+    pagesAllocated: 0,
+    cmaAllocs: 0,
+    pageFrees: 0,
+    kmallocs: 0,
+    hypercalls: 0,
+    hypercallPages: 0,
+  };
+}
+
 /** One swiotlb design. */
 export interface SwiotlbPolicy {
   readonly name: string;
+  /**
+   * Cumulative work counters the lab prices per call. Policies that do not
+   * provide one are priced from stats() totals only (no per-call latency).
+   */
+  readonly meter?: CostMeter;
   readonly profile: KernelProfile;
   /** Failure of the last map that returned -1. */
   readonly lastFailure: MappingFailure | null;
@@ -119,6 +177,12 @@ export interface SwiotlbPolicy {
   isBounceBuffer(dev: Device, addr: number): boolean;
   /** The largest mapping the design can bounce for the device. */
   maxMappingSize(dev: Device): number;
+  /**
+   * The lock a map (addr -1) or an unmap/sync of addr on this CPU contends on
+   * first (an area lock, a device list lock), for the lab's contention model;
+   * -1 or absent for none.
+   */
+  lockKey?(dev: Device, addr: number, cpu: number): number;
   /** Run background work due by `now` (pool growth, decay); returns the next due time, or Infinity. */
   tick(now: number): number;
   /** Deferred maps that completed since the last call, in completion order. */

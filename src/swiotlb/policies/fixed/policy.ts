@@ -16,14 +16,55 @@ import {
   swiotlbSyncSingleForDevice,
 } from '../../map-single.js';
 import { swiotlbMaxMappingSize } from '../../limits.js';
-import { emptyStats, type CallContext, type LiveBuffer, type MapRequest, type PolicyEnv, type PolicyStats, type SwiotlbPolicy } from '../../policy.js';
+import { emptyStats, type CostMeter, type CallContext, type LiveBuffer, type MapRequest, type PolicyEnv, type PolicyStats, type SwiotlbPolicy } from '../../policy.js';
 import type { MappingFailure } from '../../failure.js';
 import { InputError } from '../../../util/errors.js';
+
+/** The fixed pool's work, read straight from its allocator's counters (no copying). */
+class FixedMeter implements CostMeter {
+  readonly #c: IoTlbMem['counters'];
+  readonly #enc: Machine['encryption'];
+  /**
+   * @param mem - The allocator.
+   * @param machine - Its machine (encryption counters).
+   */
+  constructor(mem: IoTlbMem, machine: Machine) {
+    this.#c = mem.counters;
+    this.#enc = machine.encryption;
+  }
+  get bytesCopied(): number {
+    return this.#c.bytesBouncedToDevice + this.#c.bytesBouncedFromDevice;
+  }
+  get copies(): number {
+    return this.#c.bounceCopies;
+  }
+  get searchSteps(): number {
+    return this.#c.searchSteps;
+  }
+  get lockAcquisitions(): number {
+    return this.#c.areaLockAcquisitions;
+  }
+  get nodesVisited(): number {
+    return this.#c.lookups;
+  }
+  readonly pageAllocs = 0;
+  readonly pagesAllocated = 0;
+  readonly cmaAllocs = 0;
+  readonly pageFrees = 0;
+  readonly kmallocs = 0;
+  get hypercalls(): number {
+    return this.#enc.setSharedCalls + this.#enc.setPrivateCalls;
+  }
+  get hypercallPages(): number {
+    return this.#enc.pagesSharedTotal + this.#enc.pagesPrivateTotal;
+  }
+}
 
 /** The fixed pool as a policy. */
 export class FixedPolicy implements SwiotlbPolicy {
   readonly name: string = 'fixed';
   readonly mem: IoTlbMem;
+  readonly meter: CostMeter;
   readonly #machine: Machine;
   readonly #live = new Map<number, LiveBuffer>();
   readonly #failuresByCode: PolicyStats['failuresByCode'] = {};
@@ -41,6 +82,7 @@ export class FixedPolicy implements SwiotlbPolicy {
    */
   constructor(mem: IoTlbMem, machine: Machine, hypercallsAtStart = machine.encryption.counters().hypercalls, sharedAtStart = machine.encryption.counters().pagesSharedTotal) {
     this.mem = mem;
+    this.meter = new FixedMeter(mem, machine);
     this.#machine = machine;
     this.#hypercallsAtStart = hypercallsAtStart;
     this.#sharedAtStart = sharedAtStart;

@@ -1,0 +1,78 @@
+/**
+ * What a run counts per device.
+ *
+ * @module
+ */
+import { Histogram } from './histogram.js';
+
+/** Per-device counts and latency distributions. */
+export class DeviceMetrics {
+  readonly name: string;
+  maps = 0;
+  mapFailures = 0;
+  readonly failuresByCode: Record<string, number> = {};
+  unmaps = 0;
+  bytesMapped = 0;
+  requests = 0;
+  failedRequests = 0;
+  deferred = 0;
+  blocked = 0;
+  /** Mappings never unmapped (at the end of the run). */
+  leaked = 0;
+  lockWaitNs = 0;
+  cpuQueueNs = 0;
+  /** Bytes mapped and not yet unmapped. */
+  liveBytes = 0;
+  peakLiveBytes = 0;
+  readonly mapNs = new Histogram();
+  readonly unmapNs = new Histogram();
+  readonly requestNs = new Histogram();
+  readonly waitNs = new Histogram();
+
+  /**
+   * @param name - Device name.
+   */
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  /**
+   * Record a failure by cause.
+   *
+   * @param code - Failure code.
+   * @remarks Context: any.
+   */
+  fail(code: string): void {
+    this.mapFailures++;
+    this.failuresByCode[code] = (this.failuresByCode[code] ?? 0) + 1;
+  }
+
+  /**
+   * Serialise for results.
+   *
+   * @returns Plain data.
+   * @remarks Context: end of run.
+   */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      requests: this.requests,
+      failedRequests: this.failedRequests,
+      maps: this.maps,
+      mapFailures: this.mapFailures,
+      failuresByCode: this.failuresByCode,
+      unmaps: this.unmaps,
+      bytesMapped: this.bytesMapped,
+      deferred: this.deferred,
+      blocked: this.blocked,
+      leaked: this.leaked,
+      lockWaitNs: Math.round(this.lockWaitNs),
+      cpuQueueNs: Math.round(this.cpuQueueNs),
+      peakLiveBytes: this.peakLiveBytes,
+      mapLatency: this.mapNs.summary(),
+      unmapLatency: this.unmapNs.summary(),
+      requestLatency: this.requestNs.summary(),
+      waitLatency: this.waitNs.summary(),
+    };
+  }
+}

@@ -1,0 +1,328 @@
+/**
+ * The discrete-event simulation: simulated CPUs, devices driven by workload
+ * jobs, the DMA API over a swiotlb policy, background work, all in simulated
+ * time with the cost model pricing each call. Same inputs and seed give the
+ * same run, byte for byte.
+ *
+ * Timing model: a call issued at time t on CPU c starts when c is free, then
+ * waits for the lock it contends on (the policy's lockKey), runs for its
+ * priced cost and holds the lock for its search and lock cost. State changes
+ * are applied in event order.
+ *
+ * @module
+ */
+import type { Device } from '../../machine/device.js';
+import type { Machine } from '../../machine/machine.js';
+import { createPrng, type Prng } from '../../machine/prng.js';
+import { DMA_ATTR_MAY_SLEEP, type DmaDirection } from '../../swiotlb/constants.js';
+import { MAP_BLOCKED, MAP_DEFERRED, newCostMeter, type SwiotlbPolicy } from '../../swiotlb/policy.js';
+import { dmaDirectMapPage, dmaDirectUnmapPage, DMA_MAPPING_ERROR } from '../../dma/dma-direct.js';
+import type { DmaContext } from '../../dma/dma-context.js';
+import type { CostModel } from '../cost/cost-model.js';
+import { METER_FIELDS, Pricer, readMeter } from '../cost/pricer.js';
+import { EventQueue } from './event-queue.js';
+import { DeviceMetrics } from './device-metrics.js';
+import { LevelSeries } from './time-series.js';
+
+/** A workload's stream of work on one device. */
+export interface Job {
+  readonly device: Device;
+  /** Schedule the first events. */
+  start(sim: Simulation): void;
+  /** Handle one of this job's events. */
+  onEvent(sim: Simulation, tag: number): void;
+}
+
+/** Result of one DMA call in the simulation. */
+export interface CallResult {
+  /** DMA address, DMA_MAPPING_ERROR (-1), MAP_DEFERRED or MAP_BLOCKED. */
+  dma: number;
+  /** Simulated time the call finished. */
+  end: number;
+}
+
+/** What a simulation is built from. */
+export interface SimulationOptions {
+  machine: Machine;
+  dma: DmaContext;
+  policy: SwiotlbPolicy;
+  cpus: number;
+  costs: CostModel;
+  seed: number;
+  durationNs: number;
+  /** Occupancy sampling interval. */
+  sampleNs: number;
+}
+
+const EV_TICK = 0;
+const EV_SAMPLE = 1;
+/** Job events use kinds JOB_BASE + job index. */
+const JOB_BASE = 16;
+const N = METER_FIELDS.length;
+
+/** One simulation run. */
+export class Simulation {
+  now = 0;
+  readonly rnd: Prng;
+  readonly o: SimulationOptions;
+  readonly queue = new EventQueue();
+  readonly jobs: Job[] = [];
+  readonly metrics = new Map<number, DeviceMetrics>();
+  readonly occupancy: LevelSeries;
+  readonly reserved: LevelSeries;
+  readonly pricer: Pricer;
+  /** Meter totals at the start, to price the whole run by category. */
+  readonly meterStart = new Float64Array(N);
+  readonly #before = new Float64Array(N);
+  readonly #after = new Float64Array(N);
+  readonly #cpuFree: Float64Array;
+  readonly #lockFree = new Map<number, number>();
+  readonly #channelFree = new Map<number, number>();
+  readonly #waiters: { job: number; tag: number; since: number; dev: Device }[] = [];
+  readonly #meter;
+  readonly #deferredWaiters = new Map<number, { job: number; tag: number; since: number; size: number }>();
+  readonly #deferredResults = new Map<number, number>();
+  irqs = 0;
+  events = 0;
+
+  /**
+   * @param o - Machine, DMA context, policy, CPUs, costs, seed, duration.
+   */
+  constructor(o: SimulationOptions) {
+    this.o = o;
+    this.rnd = createPrng(o.seed);
+    this.#cpuFree = new Float64Array(o.cpus);
+    this.pricer = new Pricer(o.costs);
+    this.#meter = o.policy.meter ?? newCostMeter();
+    readMeter(this.#meter, this.meterStart);
+    this.occupancy = new LevelSeries(o.sampleNs);
+    this.reserved = new LevelSeries(o.sampleNs);
+  }
+
+  /**
+   * Metrics of a device (created on first use).
+   *
+   * @param dev - The device.
+   * @returns Its metrics.
+   */
+  dev(dev: Device): DeviceMetrics {
+    let m = this.metrics.get(dev.id);
+    if (m === undefined) {
+      m = new DeviceMetrics(dev.name);
+      this.metrics.set(dev.id, m);
+    }
+    return m;
+  }
+
+  /**
+   * Add a job; its start() runs when the simulation starts.
+   *
+   * @param job - The job.
+   * @returns Its index (used to schedule its events).
+   */
+  add(job: Job): number {
+    this.jobs.push(job);
+    return this.jobs.length - 1;
+  }
+
+  /**
+   * Schedule one of a job's events.
+   *
+   * @param time - Simulated time (ns).
+   * @param job - Job index.
+   * @param tag - Job-defined payload (a small integer).
+   */
+  schedule(time: number, job: number, tag: number): void {
+    this.queue.push(time, JOB_BASE + job, tag);
+  }
+
+  #startCall(cpu: number, t: number, lockKey: number, m: DeviceMetrics): number {
+    const c = cpu % this.#cpuFree.length;
+    const start = Math.max(t, this.#cpuFree[c]!);
+    m.cpuQueueNs += start - t;
+    let begin = start;
+    if (lockKey >= 0) {
+      const free = this.#lockFree.get(lockKey) ?? 0;
+      if (free > begin) {
+        m.lockWaitNs += free - begin;
+        begin = free;
+      }
+    }
+    this.o.dma.now = begin;
+    readMeter(this.#meter, this.#before);
+    return begin;
+  }
+
+  #endCall(cpu: number, begin: number, lockKey: number, fixedNs: number): number {
+    readMeter(this.#meter, this.#after);
+    const cost = fixedNs + this.pricer.price(this.#before, this.#after);
+    if (lockKey >= 0) {
+      const hold = this.pricer.priceOf(2, this.#after[2]! - this.#before[2]!) + this.pricer.priceOf(3, this.#after[3]! - this.#before[3]!);
+      this.#lockFree.set(lockKey, begin + hold);
+    }
+    const end = begin + cost;
+    this.#cpuFree[cpu % this.#cpuFree.length] = end;
+    return end;
+  }
+
+  /**
+   * dma_map_page() at time t on a CPU, priced; failures, deferrals and blocks are counted.
+   *
+   * @param job - Calling job index (a blocked caller is woken through it).
+   * @param tag - Tag to deliver when a blocked caller may retry.
+   * @param dev - Device.
+   * @param cpu - CPU.
+   * @param t - Issue time.
+   * @param phys - Original buffer.
+   * @param size - Bytes.
+   * @param dir - Direction.
+   * @param maySleep - Process context that may sleep.
+   * @returns The DMA address (or -1/MAP_DEFERRED/MAP_BLOCKED) and the end time.
+   */
+  map(job: number, tag: number, dev: Device, cpu: number, t: number, phys: number, size: number, dir: DmaDirection, maySleep: boolean): CallResult {
+    const m = this.dev(dev);
+    const key = this.o.policy.lockKey?.(dev, -1, cpu) ?? -1;
+    const begin = this.#startCall(cpu, t, key, m);
+    const dma = dmaDirectMapPage(this.o.dma, dev, cpu, phys, size, dir, maySleep ? DMA_ATTR_MAY_SLEEP : 0);
+    const end = this.#endCall(cpu, begin, key, this.o.costs.mapCallNs);
+    m.maps++;
+    m.mapNs.record(end - t);
+    if (dma === DMA_MAPPING_ERROR) m.fail(this.o.dma.lastFailure?.code ?? 'unknown');
+    else if (dma === MAP_DEFERRED) {
+      m.deferred++;
+      this.#deferredWaiters.set(this.o.policy.stats(end).deferred, { job, tag, since: end, size });
+    }
+    else if (dma === MAP_BLOCKED) {
+      m.blocked++;
+      this.#waiters.push({ job, tag, since: end, dev });
+    } else {
+      m.bytesMapped += size;
+      m.liveBytes += size;
+      if (m.liveBytes > m.peakLiveBytes) m.peakLiveBytes = m.liveBytes;
+    }
+    return { dma, end };
+  }
+
+  /**
+   * dma_unmap_page() at time t on a CPU, priced; wakes one blocked caller.
+   *
+   * @param dev - Device.
+   * @param cpu - CPU.
+   * @param t - Issue time.
+   * @param dma - Address from map.
+   * @param size - Bytes.
+   * @param dir - Direction.
+   * @returns End time.
+   */
+  unmap(dev: Device, cpu: number, t: number, dma: number, size: number, dir: DmaDirection): number {
+    const m = this.dev(dev);
+    const key = this.o.policy.lockKey?.(dev, dma, cpu) ?? -1;
+    const begin = this.#startCall(cpu, t, key, m);
+    dmaDirectUnmapPage(this.o.dma, dev, dma, size, dir, 0);
+    const end = this.#endCall(cpu, begin, key, this.o.costs.unmapCallNs);
+    m.unmaps++;
+    m.unmapNs.record(end - t);
+    m.liveBytes -= size;
+    const w = this.#waiters.shift();
+    if (w !== undefined) {
+      this.dev(w.dev).waitNs.record(end - w.since);
+      this.schedule(end, w.job, w.tag);
+    }
+    return end;
+  }
+
+  /**
+   * The DMA address a deferred map of this job and tag finally got (once).
+   *
+   * @param job - Job index.
+   * @param tag - The tag passed to map().
+   * @returns The DMA address, or undefined when no deferred map completed for it.
+   */
+  takeDeferred(job: number, tag: number): number | undefined {
+    const k = job * 0x10000 + tag;
+    const v = this.#deferredResults.get(k);
+    if (v !== undefined) this.#deferredResults.delete(k);
+    return v;
+  }
+
+  /**
+   * Move bytes over a device's data channel: transfers share the device's
+   * bandwidth in submission order.
+   *
+   * @param dev - Device.
+   * @param t - Time the request reaches the device.
+   * @param bytes - Bytes to move.
+   * @param bandwidth - Bytes per second.
+   * @returns Time the transfer ends.
+   */
+  transfer(dev: Device, t: number, bytes: number, bandwidth: number): number {
+    const start = Math.max(t, this.#channelFree.get(dev.id) ?? 0);
+    const end = start + (bytes / bandwidth) * 1e9;
+    this.#channelFree.set(dev.id, end);
+    return end;
+  }
+
+  /**
+   * Charge interrupt handling on a CPU.
+   *
+   * @param cpu - CPU.
+   * @param t - Time the interrupt arrives.
+   * @returns Time the handler can start the completion work.
+   */
+  irq(cpu: number, t: number): number {
+    this.irqs++;
+    const c = cpu % this.#cpuFree.length;
+    const start = Math.max(t, this.#cpuFree[c]!);
+    this.#cpuFree[c] = start + this.o.costs.irqNs;
+    return start + this.o.costs.irqNs;
+  }
+
+  #sample(): void {
+    const s = this.o.policy.stats(this.now);
+    this.occupancy.set(this.now, s.inUseBytes);
+    this.reserved.set(this.now, s.reservedBytes);
+  }
+
+  /**
+   * Run until the duration ends or no event is left.
+   *
+   * @param onDeferred - Called with each deferred map the policy completed (ticket, tlb, time).
+   * @remarks Context: the caller's thread; synchronous.
+   */
+  run(onDeferred: (ticket: number, tlb: number, at: number) => void = () => {}): void {
+    for (const j of this.jobs) j.start(this);
+    this.queue.push(0, EV_TICK, 0);
+    this.queue.push(0, EV_SAMPLE, 0);
+    const end = this.o.durationNs;
+    while (this.queue.size > 0 && this.queue.peekTime() <= end) {
+      const t = this.queue.peekTime();
+      const kind = this.queue.peekKind();
+      const ref = this.queue.peekRef();
+      this.queue.pop();
+      this.now = t;
+      this.events++;
+      if (kind === EV_TICK) {
+        const next = this.o.policy.tick(t);
+        if (next !== Infinity) this.queue.push(Math.max(next, t + 1), EV_TICK, 0);
+      } else if (kind === EV_SAMPLE) {
+        this.#sample();
+        this.queue.push(t + this.o.sampleNs, EV_SAMPLE, 0);
+      } else this.jobs[kind - JOB_BASE]!.onEvent(this, ref);
+      for (const c of this.o.policy.takeCompleted()) {
+        const w = this.#deferredWaiters.get(c.ticket);
+        onDeferred(c.ticket, c.tlb, c.at);
+        if (w === undefined) continue;
+        this.#deferredWaiters.delete(c.ticket);
+        const dev = this.jobs[w.job]!.device;
+        const m = this.dev(dev);
+        m.waitNs.record(c.at - w.since);
+        m.liveBytes += w.size;
+        if (m.liveBytes > m.peakLiveBytes) m.peakLiveBytes = m.liveBytes;
+        m.bytesMapped += w.size;
+        this.#deferredResults.set(w.job * 0x10000 + w.tag, c.tlb + dev.dmaOffset);
+        this.schedule(Math.max(c.at, t), w.job, w.tag);
+      }
+    }
+    this.now = Math.max(this.now, Math.min(end, this.now));
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The swiotlb designs the lab can run, by name.
+ *
+ * @module
+ */
+import type { PolicyFactory } from '../swiotlb/policy.js';
+import { createFixedPolicy } from '../swiotlb/policies/fixed/policy.js';
+import { InputError } from '../util/errors.js';
+
+/** A registered policy: its factory and one line about it. */
+export interface PolicyEntry {
+  readonly name: string;
+  readonly description: string;
+  readonly factory: PolicyFactory;
+}
+
+const ENTRIES: PolicyEntry[] = [{ name: 'fixed', description: 'the classic boot-time pool (Linux without CONFIG_SWIOTLB_DYNAMIC)', factory: createFixedPolicy }];
+
+/**
+ * Every registered policy.
+ *
+ * @returns Entries in registration order.
+ * @remarks Context: any.
+ */
+export function policyEntries(): readonly PolicyEntry[] {
+  return ENTRIES;
+}
+
+/**
+ * Look a policy up by name.
+ *
+ * @param name - Policy name.
+ * @returns Its entry.
+ * @throws InputError (code `unknown_policy`) listing the known names.
+ * @remarks Context: any.
+ */
+export function getPolicy(name: string): PolicyEntry {
+  const e = ENTRIES.find((x) => x.name === name);
+  if (e === undefined) throw new InputError('unknown_policy', `Unknown policy '${name}': expected one of ${ENTRIES.map((x) => x.name).join(', ')}`);
+  return e;
+}
+
+/**
+ * Register a policy (each policy module's entry point calls this once).
+ *
+ * @param entry - The policy.
+ * @remarks Context: module initialisation.
+ */
+export function registerPolicy(entry: PolicyEntry): void {
+  if (ENTRIES.some((x) => x.name === entry.name)) return;
+  ENTRIES.push(entry);
+}

@@ -1,0 +1,91 @@
+/**
+ * A run's configuration: what it is, its defaults, and how a partial config
+ * (from a file or flags) becomes the effective one that results carry.
+ *
+ * @module
+ */
+import { InputError } from '../util/errors.js';
+
+/** The effective configuration of one run (everything needed to reproduce it). */
+export interface RunConfig {
+  seed: number;
+  kernel: string;
+  policy: string;
+  policyOptions: Record<string, unknown>;
+  machine: { ramBytes: number; cpus: number; confidential: boolean; arch: 'x86' | 'arm64' };
+  /** swiotlb= command line words (the boot pool is sized from them and the machine). */
+  cmdline: string;
+  workload: { name: string; knobs: Record<string, unknown> };
+  durationMs: number;
+  sampleMs: number;
+  costs: Record<string, number>;
+}
+
+/** Defaults: a 4-CPU 8 GiB x86 guest with swiotlb=force and a 64 MiB pool, 200 ms of simulated time. */
+export const DEFAULT_RUN: RunConfig = {
+  seed: 1,
+  kernel: '6.12',
+  policy: 'fixed',
+  policyOptions: {},
+  machine: { ramBytes: 8 * 1024 ** 3, cpus: 4, confidential: false, arch: 'x86' },
+  cmdline: 'swiotlb=force',
+  workload: { name: 'nvme-randread', knobs: {} },
+  durationMs: 200,
+  sampleMs: 1,
+  costs: {},
+};
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Merge a partial configuration over the defaults, checking every field.
+ *
+ * @param partial - Parsed JSON/TOML (unknown shape).
+ * @param where - File name for errors.
+ * @returns The effective configuration.
+ * @throws InputError (code `bad_config`) naming the field and what was expected.
+ * @remarks Context: any.
+ */
+export function effectiveConfig(partial: unknown, where = 'config'): RunConfig {
+  if (!isObject(partial)) throw new InputError('bad_config', 'expected an object at the top level', { file: where });
+  const bad = (path: string, want: string, v: unknown): never => {
+    throw new InputError('bad_config', `${path} must be ${want}: current value is ${JSON.stringify(v)}`, { file: where });
+  };
+  const known = new Set(Object.keys(DEFAULT_RUN));
+  for (const k of Object.keys(partial)) if (!known.has(k)) bad(k, `one of the known fields (${[...known].join(', ')})`, 'unknown field');
+  const c: RunConfig = structuredClone(DEFAULT_RUN);
+  const num = (path: string, v: unknown, min: number, max: number): number => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) bad(path, `a number from ${min} to ${max}`, v);
+    return v as number;
+  };
+  const p = partial;
+  if (p.seed !== undefined) c.seed = num('seed', p.seed, 0, 2 ** 32 - 1);
+  if (p.kernel !== undefined) c.kernel = typeof p.kernel === 'string' ? p.kernel : bad('kernel', 'a string', p.kernel);
+  if (p.policy !== undefined) c.policy = typeof p.policy === 'string' ? p.policy : bad('policy', 'a string', p.policy);
+  if (p.policyOptions !== undefined) c.policyOptions = isObject(p.policyOptions) ? p.policyOptions : bad('policyOptions', 'an object', p.policyOptions);
+  if (p.cmdline !== undefined) c.cmdline = typeof p.cmdline === 'string' ? p.cmdline : bad('cmdline', 'a string', p.cmdline);
+  if (p.durationMs !== undefined) c.durationMs = num('durationMs', p.durationMs, 0.001, 86_400_000);
+  if (p.sampleMs !== undefined) c.sampleMs = num('sampleMs', p.sampleMs, 0.001, 3_600_000);
+  if (p.machine !== undefined) {
+    if (!isObject(p.machine)) bad('machine', 'an object', p.machine);
+    const m = p.machine as Record<string, unknown>;
+    if (m.ramBytes !== undefined) c.machine.ramBytes = num('machine.ramBytes', m.ramBytes, 64 * 1024 * 1024, 2 ** 40);
+    if (m.cpus !== undefined) c.machine.cpus = num('machine.cpus', m.cpus, 1, 1024);
+    if (m.confidential !== undefined) c.machine.confidential = typeof m.confidential === 'boolean' ? m.confidential : bad('machine.confidential', 'true or false', m.confidential);
+    if (m.arch !== undefined) c.machine.arch = m.arch === 'x86' || m.arch === 'arm64' ? m.arch : bad('machine.arch', "'x86' or 'arm64'", m.arch);
+  }
+  if (p.workload !== undefined) {
+    if (!isObject(p.workload)) bad('workload', 'an object', p.workload);
+    const w = p.workload as Record<string, unknown>;
+    if (typeof w.name !== 'string') bad('workload.name', 'a string', w.name);
+    c.workload = { name: w.name as string, knobs: isObject(w.knobs) ? w.knobs : w.knobs === undefined ? {} : bad('workload.knobs', 'an object', w.knobs) };
+  }
+  if (p.costs !== undefined) {
+    if (!isObject(p.costs)) bad('costs', 'an object', p.costs);
+    c.costs = p.costs as Record<string, number>;
+  }
+  if (!Number.isInteger(c.machine.cpus)) bad('machine.cpus', 'an integer', c.machine.cpus);
+  return c;
+}

@@ -1,0 +1,133 @@
+/**
+ * Run one configuration: boot the machine and the chosen swiotlb design,
+ * attach the workload, simulate, and collect exact counts next to the time
+ * the cost model gives them.
+ *
+ * @module
+ */
+import { createMachine } from '../machine/machine.js';
+import { getProfile } from '../swiotlb/profiles.js';
+import { computeBootPool } from '../swiotlb/sizing.js';
+import { IO_TLB_SIZE } from '../swiotlb/constants.js';
+import type { PolicyStats } from '../swiotlb/policy.js';
+import { createDmaContext } from '../dma/dma-context.js';
+import { resolveCosts, type CostName } from './cost/cost-model.js';
+import { METER_FIELDS, readMeter } from './cost/pricer.js';
+import { Simulation } from './engine/simulation.js';
+import type { SeriesPoint } from './engine/time-series.js';
+import { getPolicy } from './policy-registry.js';
+import { getWorkload } from './workloads/index.js';
+import { resolveKnobs } from './workloads/workload.js';
+import type { RunConfig } from './run-config.js';
+import { InputError } from '../util/errors.js';
+
+/** The result of one run. Deterministic for a given config. */
+export interface RunResult {
+  schemaVersion: 1;
+  config: RunConfig;
+  knobs: Record<string, number | string | boolean>;
+  pool: { nslabs: number; nareas: number; bytes: number; forceBounce: boolean; bootLog: string[] };
+  policy: PolicyStats;
+  devices: Record<string, unknown>[];
+  /** Exact counts of priced work and the time the cost model gives each (ns). */
+  work: Record<string, { count: number; ns: number }>;
+  estimatedCpuNs: number;
+  simulatedNs: number;
+  events: number;
+  occupancy: SeriesPoint[];
+  reserved: SeriesPoint[];
+  costs: Record<CostName, number>;
+}
+
+const UNIT_OF: Record<string, CostName> = {
+  bytesCopied: 'copyNsPerByte',
+  copies: 'copyNsPerCall',
+  searchSteps: 'searchStepNs',
+  lockAcquisitions: 'lockNs',
+  nodesVisited: 'nodeVisitNs',
+  pageAllocs: 'pageAllocNs',
+  pagesAllocated: 'pageAllocNsPerPage',
+  pageFrees: 'pageFreeNs',
+  kmallocs: 'kmallocNs',
+  hypercalls: 'hypercallNs',
+  hypercallPages: 'hypercallNsPerPage',
+};
+
+/**
+ * Run a configuration.
+ *
+ * @param c - Effective configuration.
+ * @returns The result.
+ * @throws InputError for unusable configurations (unknown policy/workload/kernel, no pool).
+ * @remarks Context: synchronous; CPU-bound for the run's length.
+ */
+export function runConfig(c: RunConfig): RunResult {
+  const profile = getProfile(c.kernel);
+  const entry = getPolicy(c.policy);
+  const preset = getWorkload(c.workload.name);
+  const knobs = resolveKnobs(preset, c.workload.knobs);
+  const costs = resolveCosts(c.costs);
+  const machine = createMachine({ ramBytes: c.machine.ramBytes, memory: 'accounting', confidential: c.machine.confidential });
+  const boot = computeBootPool({
+    cmdline: c.cmdline,
+    possibleCpus: c.machine.cpus,
+    ramBytes: c.machine.ramBytes,
+    arch: c.machine.arch,
+    confidentialVm: c.machine.confidential,
+    limitNareas: profile.limitNareas,
+    halvingOnMemblockFailure: profile.halvingOnMemblockFailure,
+    forceBounceBeforeAlloc: profile.forceBounceBeforeAlloc,
+  });
+  if (boot.outcome !== 'allocated') throw new InputError('no_pool', `The kernel sets up no swiotlb pool for this configuration (${boot.outcome.replace(/_/g, ' ')}): add swiotlb=force or a confidential machine`);
+  const policy = entry.factory({
+    machine,
+    profile,
+    cpus: c.machine.cpus,
+    poolBytes: boot.nslabs * IO_TLB_SIZE,
+    nareas: boot.nareas,
+    forceBounce: boot.forceBounce,
+    confidential: c.machine.confidential,
+    ...c.policyOptions,
+  });
+  const dma = createDmaContext(policy, boot.forceBounce);
+  const durationNs = c.durationMs * 1e6;
+  const sim = new Simulation({ machine, dma, policy, cpus: c.machine.cpus, costs, seed: c.seed, durationNs, sampleNs: c.sampleMs * 1e6 });
+  preset.build(sim, machine, knobs, c.machine.cpus);
+  sim.run();
+  const end = durationNs;
+  const stats = policy.stats(end);
+  const after = new Float64Array(METER_FIELDS.length);
+  if (policy.meter) readMeter(policy.meter, after);
+  const work: RunResult['work'] = {};
+  let total = 0;
+  METER_FIELDS.forEach((f, i) => {
+    const count = after[i]! - sim.meterStart[i]!;
+    const unit = f === 'cmaAllocs' ? costs.cmaAllocNs - costs.pageAllocNs : costs[UNIT_OF[f]!];
+    const ns = count * unit;
+    total += ns;
+    work[f] = { count, ns: Math.round(ns) };
+  });
+  const calls = [...sim.metrics.values()].reduce((a, m) => a + m.maps * costs.mapCallNs + m.unmaps * costs.unmapCallNs, 0);
+  work.dmaCalls = { count: [...sim.metrics.values()].reduce((a, m) => a + m.maps + m.unmaps, 0), ns: Math.round(calls) };
+  work.interrupts = { count: sim.irqs, ns: Math.round(sim.irqs * costs.irqNs) };
+  total += calls + sim.irqs * costs.irqNs;
+  for (const p of policy.live()) {
+    const m = [...sim.metrics.values()].find((x) => x.name === p.dev.name);
+    if (m) m.leaked++;
+  }
+  return {
+    schemaVersion: 1,
+    config: c,
+    knobs,
+    pool: { nslabs: boot.nslabs, nareas: boot.nareas, bytes: boot.bytes, forceBounce: boot.forceBounce, bootLog: boot.logLines },
+    policy: stats,
+    devices: [...sim.metrics.values()].map((m) => m.toJSON()),
+    work,
+    estimatedCpuNs: Math.round(total),
+    simulatedNs: end,
+    events: sim.events,
+    occupancy: sim.occupancy.finish(end),
+    reserved: sim.reserved.finish(end),
+    costs,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * What a workload preset is: named knobs with defaults and documentation,
+ * and a builder that attaches its devices and jobs to a simulation.
+ *
+ * @module
+ */
+import type { Machine } from '../../machine/machine.js';
+import type { Simulation } from '../engine/simulation.js';
+import { InputError } from '../../util/errors.js';
+
+/** One knob of a preset. */
+export interface Knob {
+  readonly name: string;
+  readonly default: number | string | boolean;
+  readonly unit: string;
+  readonly description: string;
+}
+
+/** A built-in workload. */
+export interface WorkloadPreset {
+  readonly name: string;
+  readonly description: string;
+  readonly knobs: readonly Knob[];
+  /**
+   * Add devices to the machine and jobs to the simulation.
+   *
+   * @param sim - The simulation.
+   * @param machine - The machine.
+   * @param k - Resolved knob values.
+   * @param cpus - CPUs of the machine.
+   */
+  build(sim: Simulation, machine: Machine, k: Record<string, number | string | boolean>, cpus: number): void;
+}
+
+/**
+ * Resolve knob values: defaults, then overrides, checking names and types.
+ *
+ * @param preset - The preset.
+ * @param overrides - Values from the config or the command line.
+ * @returns Every knob's value.
+ * @throws InputError (code `bad_knob`).
+ * @remarks Context: any.
+ */
+export function resolveKnobs(preset: WorkloadPreset, overrides: Record<string, unknown>): Record<string, number | string | boolean> {
+  const out: Record<string, number | string | boolean> = {};
+  for (const k of preset.knobs) out[k.name] = k.default;
+  for (const [name, v] of Object.entries(overrides)) {
+    const k = preset.knobs.find((x) => x.name === name);
+    if (k === undefined) throw new InputError('bad_knob', `Workload '${preset.name}' has no knob '${name}': expected one of ${preset.knobs.map((x) => x.name).join(', ')}`);
+    if (typeof v !== typeof k.default || (typeof v === 'number' && (!Number.isFinite(v) || v < 0))) {
+      throw new InputError('bad_knob', `Knob '${name}' of '${preset.name}' must be a ${typeof k.default === 'number' ? 'non-negative number' : typeof k.default}: current value is ${JSON.stringify(v)}`);
+    }
+    out[name] = v as number | string | boolean;
+  }
+  return out;
+}

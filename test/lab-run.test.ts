@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runConfig } from '../src/lab/run.js';
+import { effectiveConfig, DEFAULT_RUN } from '../src/lab/run-config.js';
+import { InputError } from '../src/util/errors.js';
+
+test('runConfig is deterministic: the same config twice gives byte-identical JSON, another seed does not', () => {
+  const c = effectiveConfig({ durationMs: 30, seed: 7 });
+  const a = JSON.stringify(runConfig(c));
+  const b = JSON.stringify(runConfig(structuredClone(c)));
+  assert.equal(a, b);
+  const d = JSON.stringify(runConfig({ ...structuredClone(c), seed: 8 }));
+  assert.notEqual(a, d);
+});
+
+test('runConfig carries its effective config and seed so a result can be reproduced from itself', () => {
+  const r = runConfig(effectiveConfig({ durationMs: 20, workload: { name: 'sata', knobs: { iodepth: 4 } } }));
+  assert.equal(r.config.workload.name, 'sata');
+  assert.equal(r.knobs.iodepth, 4);
+  const again = runConfig(effectiveConfig(JSON.parse(JSON.stringify(r.config))));
+  assert.deepEqual(again.policy, r.policy);
+});
+
+test('runConfig counts agree with each other: bytes bounced, maps, unmaps and the device metrics', () => {
+  const r = runConfig(effectiveConfig({ durationMs: 50 }));
+  const dev = r.devices[0] as Record<string, number>;
+  assert.equal(r.policy.maps, dev.maps);
+  assert.equal(r.policy.unmaps, dev.unmaps);
+  assert.ok(r.policy.bytesBounced >= dev.bytesMapped, 'every mapped byte was copied to the bounce buffer');
+  assert.equal(r.work.bytesCopied!.count, r.policy.bytesBounced);
+  assert.ok(r.estimatedCpuNs > 0);
+  assert.equal(r.occupancy.length > 10, true);
+});
+
+test('effectiveConfig rejects unknown fields and bad values with the path and the value', () => {
+  assert.throws(() => effectiveConfig({ durationMS: 5 }, 'x.json'), (e: unknown) => e instanceof InputError && /x\.json: durationMS must be one of the known fields/.test(e.message));
+  assert.throws(() => effectiveConfig({ machine: { cpus: 0 } }), /machine\.cpus must be a number from 1 to 1024: current value is 0/);
+  assert.throws(() => runConfig(effectiveConfig({ policy: 'nope' })), /Unknown policy 'nope'/);
+  assert.throws(() => runConfig(effectiveConfig({ workload: { name: 'nvme-randread', knobs: { iodepht: 3 } } })), /has no knob 'iodepht'/);
+  assert.throws(() => runConfig(effectiveConfig({ cmdline: '', machine: { ramBytes: 2 * 1024 ** 3 } })), /sets up no swiotlb pool/);
+  assert.equal(DEFAULT_RUN.policy, 'fixed');
+});
