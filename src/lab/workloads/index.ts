@@ -5,9 +5,10 @@
  */
 import { InputError } from '../../util/errors.js';
 import { STORAGE_PRESETS } from './storage.js';
+import { MIXED_PRESETS } from './mixed.js';
 import type { WorkloadPreset } from './workload.js';
 
-const PRESETS: WorkloadPreset[] = [...STORAGE_PRESETS];
+const PRESETS: WorkloadPreset[] = [...STORAGE_PRESETS, ...MIXED_PRESETS];
 
 /**
  * Every preset.
