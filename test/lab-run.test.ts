@@ -26,7 +26,7 @@ test('runConfig counts agree with each other: bytes bounced, maps, unmaps and th
   const dev = r.devices[0] as Record<string, number>;
   assert.equal(r.policy.maps, dev.maps);
   assert.equal(r.policy.unmaps, dev.unmaps);
-  assert.ok(r.policy.bytesBounced >= dev.bytesMapped, 'every mapped byte was copied to the bounce buffer');
+  assert.ok(r.policy.bytesBounced >= dev.bytesMapped!, 'every mapped byte was copied to the bounce buffer');
   assert.equal(r.work.bytesCopied!.count, r.policy.bytesBounced);
   assert.ok(r.estimatedCpuNs > 0);
   assert.equal(r.occupancy.length > 10, true);

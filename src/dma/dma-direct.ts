@@ -10,7 +10,7 @@ import { dmaReachLimit, type Device } from '../machine/device.js';
 import { formatMask } from '../machine/mask.js';
 import { devPolicy, isSwiotlbActive, isSwiotlbForceBounce, type DmaContext } from './dma-context.js';
 import type { MappingFailure } from '../swiotlb/failure.js';
-import type { CallContext } from '../swiotlb/policy.js';
+import type { CallContext, MapRequest } from '../swiotlb/policy.js';
 import { dmaKmallocNeedsBounce } from './kmalloc-bounce.js';
 
 /** The error return of every map function, as the model writes DMA_MAPPING_ERROR. */
@@ -36,9 +36,16 @@ function overflow(ctx: DmaContext, dev: Device, what: string, addr: number, size
   return fail(ctx, { code: 'mask_unreachable', dmaAddr: addr, size, dmaLimit: dmaReachLimit(dev) });
 }
 
-/** The policy-level call context of a DMA API call. */
+// Scratch objects passed to policies; a policy that keeps a request (defer) copies it.
+const scratchCall: CallContext = { cpu: 0, maySleep: false, now: 0 };
+const scratchReq: MapRequest = { dev: null as unknown as Device, orig: 0, size: 0, allocAlignMask: 0, dir: 0, attrs: 0 };
+
+/** The policy-level call context of a DMA API call (a reused object). */
 function callContext(ctx: DmaContext, cpu: number, attrs: number): CallContext {
-  return { cpu, maySleep: (attrs & DMA_ATTR_MAY_SLEEP) !== 0, now: ctx.now };
+  scratchCall.cpu = cpu;
+  scratchCall.maySleep = (attrs & DMA_ATTR_MAY_SLEEP) !== 0;
+  scratchCall.now = ctx.now;
+  return scratchCall;
 }
 
 function fail(ctx: DmaContext, f: MappingFailure): number {
@@ -66,7 +73,13 @@ export function swiotlbMap(ctx: DmaContext, dev: Device, cpu: number, phys: numb
   ctx.counters.bouncedEvents++;
   ctx.trace?.swiotlbBounced(dev, phys + dev.dmaOffset, size, isSwiotlbForceBounce(ctx, dev));
   const call = callContext(ctx, cpu, attrs);
-  const tlb = policy.map({ dev, orig: phys, size, allocAlignMask: 0, dir, attrs }, call);
+  scratchReq.dev = dev;
+  scratchReq.orig = phys;
+  scratchReq.size = size;
+  scratchReq.allocAlignMask = 0;
+  scratchReq.dir = dir;
+  scratchReq.attrs = attrs;
+  const tlb = policy.map(scratchReq, call);
   if (tlb === -1) return fail(ctx, policy.lastFailure!);
   if (tlb < 0) return tlb; // MAP_DEFERRED or MAP_BLOCKED: the caller completes or retries
   const dma = tlb + dev.dmaOffset;

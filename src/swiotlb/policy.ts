@@ -164,6 +164,9 @@ export interface SwiotlbPolicy {
   /**
    * Map a buffer through the design.
    *
+   * The caller may reuse `req` and `ctx` after the call returns: a policy that
+   * keeps a request (to complete it later) must copy it.
+   *
    * @returns The bounce address; -1 with lastFailure set; MAP_DEFERRED; or MAP_BLOCKED.
    */
   map(req: MapRequest, ctx: CallContext): number;
@@ -186,7 +189,7 @@ export interface SwiotlbPolicy {
   /** Run background work due by `now` (pool growth, decay); returns the next due time, or Infinity. */
   tick(now: number): number;
   /** Deferred maps that completed since the last call, in completion order. */
-  takeCompleted(): DeferredCompletion[];
+  takeCompleted(): readonly DeferredCompletion[];
   /** Live bounce buffers. */
   live(): LiveBuffer[];
   /** Counts and memory, with reservedByteNs integrated up to `now`. */

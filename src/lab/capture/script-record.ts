@@ -58,8 +58,9 @@ CAP_STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 cap_wr "$T/tracing_on" 1 || die "cannot switch tracing on"
 cap_mark "capture begin mode=$CAP_MODE clock=$CAP_CLOCK kernel=$CAP_KVER"
 cap_pool_read
-CAP_STOPPED=0
-trap 'CAP_STOPPED=1' INT TERM HUP
+CAP_STOPPED=0; CAP_CHILD=
+# A signal stops the child: wait does not always return for a signal caught just before it started.
+trap 'CAP_STOPPED=1; [ -z "$CAP_CHILD" ] || kill "$CAP_CHILD" 2>/dev/null' INT TERM HUP
 if [ "$CAP_HAVE_COMMAND" = 1 ]; then
   say "recording ($CAP_MODE) while the command runs, at most $CAP_SECONDS s; Ctrl-C stops early"
   timeout "$CAP_SECONDS" sh -c "$CAP_COMMAND" &
@@ -69,7 +70,6 @@ else
 fi
 CAP_CHILD=$!
 CAP_STATUS=0
-# A signal caught before wait started does not interrupt it: check first.
 [ "$CAP_STOPPED" = 1 ] || wait "$CAP_CHILD" || CAP_STATUS=$?
 if [ "$CAP_STOPPED" = 1 ]; then
   kill "$CAP_CHILD" 2>/dev/null; wait "$CAP_CHILD" 2>/dev/null

@@ -39,7 +39,12 @@ export class Histogram {
    * @returns Bucket index.
    */
   static bucketOf(ns: number): number {
-    if (ns < SUB) return Math.max(0, Math.floor(ns));
+    if (ns < SUB) return ns > 0 ? Math.floor(ns) : 0;
+    if (ns < 0x7fffffff) {
+      const v = ns | 0;
+      const e = 31 - Math.clz32(v);
+      return (e - 3) * SUB + ((v >>> (e - 4)) & (SUB - 1));
+    }
     const e = Math.floor(Math.log2(ns));
     const sub = Math.floor((ns / 2 ** e - 1) * SUB);
     return Math.min((e - 3) * SUB + sub, MAX_EXP * SUB + SUB - 1);

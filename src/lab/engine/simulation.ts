@@ -33,14 +33,6 @@ export interface Job {
   onEvent(sim: Simulation, tag: number): void;
 }
 
-/** Result of one DMA call in the simulation. */
-export interface CallResult {
-  /** DMA address, DMA_MAPPING_ERROR (-1), MAP_DEFERRED or MAP_BLOCKED. */
-  dma: number;
-  /** Simulated time the call finished. */
-  end: number;
-}
-
 /** What a simulation is built from. */
 export interface SimulationOptions {
   machine: Machine;
@@ -84,6 +76,8 @@ export class Simulation {
   readonly #deferredResults = new Map<number, number>();
   irqs = 0;
   events = 0;
+  /** End time of the last map() (returned this way to avoid an allocation per call). */
+  callEnd = 0;
 
   /**
    * @param o - Machine, DMA context, policy, CPUs, costs, seed, duration.
@@ -177,9 +171,9 @@ export class Simulation {
    * @param size - Bytes.
    * @param dir - Direction.
    * @param maySleep - Process context that may sleep.
-   * @returns The DMA address (or -1/MAP_DEFERRED/MAP_BLOCKED) and the end time.
+   * @returns The DMA address (or -1/MAP_DEFERRED/MAP_BLOCKED); the end time is in callEnd.
    */
-  map(job: number, tag: number, dev: Device, cpu: number, t: number, phys: number, size: number, dir: DmaDirection, maySleep: boolean): CallResult {
+  map(job: number, tag: number, dev: Device, cpu: number, t: number, phys: number, size: number, dir: DmaDirection, maySleep: boolean): number {
     const m = this.dev(dev);
     const key = this.o.policy.lockKey?.(dev, -1, cpu) ?? -1;
     const begin = this.#startCall(cpu, t, key, m);
@@ -200,7 +194,8 @@ export class Simulation {
       m.liveBytes += size;
       if (m.liveBytes > m.peakLiveBytes) m.peakLiveBytes = m.liveBytes;
     }
-    return { dma, end };
+    this.callEnd = end;
+    return dma;
   }
 
   /**
@@ -308,7 +303,9 @@ export class Simulation {
         this.#sample();
         this.queue.push(t + this.o.sampleNs, EV_SAMPLE, 0);
       } else this.jobs[kind - JOB_BASE]!.onEvent(this, ref);
-      for (const c of this.o.policy.takeCompleted()) {
+      const done = this.o.policy.takeCompleted();
+      if (done.length === 0) continue;
+      for (const c of done) {
         const w = this.#deferredWaiters.get(c.ticket);
         onDeferred(c.ticket, c.tlb, c.at);
         if (w === undefined) continue;

@@ -46,7 +46,10 @@ interface Slot {
   size: number;
   dir: DmaDirection;
   nseg: number;
+  /** Next segment to map. */
   next: number;
+  /** Segments with an entry in dma/len (mapped, or deferred as -1). */
+  count: number;
   dma: number[];
   len: number[];
 }
@@ -74,7 +77,7 @@ export class BlockJob implements Job {
   start(sim: Simulation): void {
     this.#index = sim.jobs.indexOf(this);
     for (let i = 0; i < this.#s.iodepth; i++) {
-      this.#slots.push({ submitted: 0, cursor: 0, size: 0, dir: DMA_FROM_DEVICE, nseg: 0, next: 0, dma: [], len: [] });
+      this.#slots.push({ submitted: 0, cursor: 0, size: 0, dir: DMA_FROM_DEVICE, nseg: 0, next: 0, count: 0, dma: [], len: [] });
       sim.schedule(i * 100, this.#index, i * 4 + SUBMIT);
     }
   }
@@ -104,15 +107,14 @@ export class BlockJob implements Job {
     const seg = this.device.maxSegmentSize;
     slot.nseg = Math.ceil(slot.size / seg);
     slot.next = 0;
-    slot.dma.length = 0;
-    slot.len.length = 0;
+    slot.count = 0;
     this.#mapFrom(sim, i, slot);
   }
 
   #mapFrom(sim: Simulation, i: number, slot: Slot): void {
     const seg = this.device.maxSegmentSize;
     const base = this.#s.bufferBase + i * this.#stride;
-    if (slot.next < slot.dma.length) {
+    if (slot.next < slot.count) {
       // Resumed after a deferral: the policy completed this segment's map.
       const d = sim.takeDeferred(this.#index, i * 4 + RESUME);
       if (d !== undefined) slot.dma[slot.next] = d;
@@ -122,22 +124,23 @@ export class BlockJob implements Job {
     while (slot.next < slot.nseg) {
       const k = slot.next;
       const len = Math.min(seg, slot.size - k * seg);
-      const r = sim.map(this.#index, i * 4 + RESUME, this.device, this.#s.cpu, slot.cursor, base + k * seg, len, slot.dir, this.#s.maySleep);
-      slot.cursor = r.end;
-      if (r.dma === MAP_BLOCKED) return; // woken by the next unmap
-      if (r.dma === MAP_DEFERRED) {
-        slot.dma.push(-1);
-        slot.len.push(len);
+      const dma = sim.map(this.#index, i * 4 + RESUME, this.device, this.#s.cpu, slot.cursor, base + k * seg, len, slot.dir, this.#s.maySleep);
+      slot.cursor = sim.callEnd;
+      if (dma === MAP_BLOCKED) return; // woken by the next unmap
+      if (dma === MAP_DEFERRED) {
+        slot.dma[slot.count] = -1;
+        slot.len[slot.count++] = len;
         return; // resumed when the policy completes it
       }
-      if (r.dma === DMA_MAPPING_ERROR) {
-        for (let j = 0; j < slot.dma.length; j++) slot.cursor = sim.unmap(this.device, this.#s.cpu, slot.cursor, slot.dma[j]!, slot.len[j]!, slot.dir);
+      if (dma === DMA_MAPPING_ERROR) {
+        for (let j = 0; j < slot.count; j++) slot.cursor = sim.unmap(this.device, this.#s.cpu, slot.cursor, slot.dma[j]!, slot.len[j]!, slot.dir);
+        slot.count = 0;
         sim.dev(this.device).failedRequests++;
         sim.schedule(slot.cursor + this.#s.requeueNs, this.#index, i * 4 + SUBMIT);
         return;
       }
-      slot.dma.push(r.dma);
-      slot.len.push(len);
+      slot.dma[slot.count] = dma;
+      slot.len[slot.count++] = len;
       slot.next++;
     }
     // The command reaches the device, waits for its data channel, moves the data, then the device completes it.
@@ -147,8 +150,8 @@ export class BlockJob implements Job {
 
   #complete(sim: Simulation, i: number, slot: Slot): void {
     let t = sim.irq(this.#s.cpu, sim.now);
-    for (let j = 0; j < slot.dma.length; j++) t = sim.unmap(this.device, this.#s.cpu, t, slot.dma[j]!, slot.len[j]!, slot.dir);
-    slot.dma.length = 0;
+    for (let j = 0; j < slot.count; j++) t = sim.unmap(this.device, this.#s.cpu, t, slot.dma[j]!, slot.len[j]!, slot.dir);
+    slot.count = 0;
     const m = sim.dev(this.device);
     m.requests++;
     m.requestNs.record(t - slot.submitted);

@@ -68,10 +68,10 @@ export class NicJob implements Job {
     for (let k = 0; k < n; k++) {
       const slot = (this.#rxHead + this.#posted) % this.#s.ring;
       const phys = this.#s.bufferBase + (this.#nextBuf++ % 4096) * 4096;
-      const r = sim.map(this.#index, 0, this.device, this.#s.cpu, t, phys, this.#s.rxBuf, DMA_FROM_DEVICE, false);
-      t = r.end;
-      if (r.dma < 0) break; // the ring stays short until the next refill
-      this.#ring[slot] = r.dma;
+      const dma = sim.map(this.#index, 0, this.device, this.#s.cpu, t, phys, this.#s.rxBuf, DMA_FROM_DEVICE, false);
+      t = sim.callEnd;
+      if (dma < 0) break; // the ring stays short until the next refill
+      this.#ring[slot] = dma;
       this.#posted++;
     }
     return t;
@@ -100,10 +100,10 @@ export class NicJob implements Job {
       let t = sim.now;
       for (let off = 0; off < this.#s.tsoBytes; off += this.#s.fragBytes) {
         const len = Math.min(this.#s.fragBytes, this.#s.tsoBytes - off);
-        const r = sim.map(this.#index, 1, this.device, this.#s.cpu, t, this.#s.bufferBase + 0x1000_0000 + off, len, DMA_TO_DEVICE, false);
-        t = r.end;
-        if (r.dma < 0) break;
-        frags.push(r.dma, len);
+        const dma = sim.map(this.#index, 1, this.device, this.#s.cpu, t, this.#s.bufferBase + 0x1000_0000 + off, len, DMA_TO_DEVICE, false);
+        t = sim.callEnd;
+        if (dma < 0) break;
+        frags.push(dma, len);
       }
       if (frags.length / 2 < Math.ceil(this.#s.tsoBytes / this.#s.fragBytes)) {
         // The driver drops the send: undo what was mapped.

@@ -64,14 +64,14 @@ export class PeriodicJob implements Job {
       const base = s.bufferBase + (id % 4) * Math.ceil(s.bytes / 4096 + 1) * 4096;
       for (let off = 0; off < s.bytes; off += s.segmentBytes) {
         const len = Math.min(s.segmentBytes, s.bytes - off);
-        const r = sim.map(this.#index, 0, this.device, s.cpu, t, base + off, len, dir, s.maySleep);
-        t = r.end;
-        if (r.dma < 0) {
+        const dma = sim.map(this.#index, 0, this.device, s.cpu, t, base + off, len, dir, s.maySleep);
+        t = sim.callEnd;
+        if (dma < 0) {
           for (let i = 0; i < segs.length; i += 2) t = sim.unmap(this.device, s.cpu, t, segs[i]!, segs[i + 1]!, dir);
           sim.dev(this.device).failedRequests++;
           return;
         }
-        segs.push(r.dma, len);
+        segs.push(dma, len);
       }
       sim.dev(this.device).requests++;
       if (s.leakFraction > 0 && sim.rnd.nextFloat() < s.leakFraction) return; // never unmapped

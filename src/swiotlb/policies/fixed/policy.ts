@@ -6,6 +6,7 @@
  * @module
  */
 import type { Device } from '../../../machine/device.js';
+import { lowBits } from '../../../machine/mask.js';
 import type { Machine } from '../../../machine/machine.js';
 import { PAGE_SIZE, IO_TLB_SIZE, type DmaDirection } from '../../constants.js';
 import { createIoTlbMem, findPool, memUsed, type IoTlbMem } from '../../io-tlb-mem.js';
@@ -66,7 +67,12 @@ export class FixedPolicy implements SwiotlbPolicy {
   readonly mem: IoTlbMem;
   readonly meter: CostMeter;
   readonly #machine: Machine;
-  readonly #live = new Map<number, LiveBuffer>();
+  /** Per head slot of a live mapping: its bounce address, size and device id (0 = none). */
+  readonly #liveTlb: Float64Array;
+  readonly #liveSize: Float64Array;
+  readonly #liveDev: Int32Array;
+  readonly #devices = new Map<number, Device>();
+  #liveCount = 0;
   readonly #failuresByCode: PolicyStats['failuresByCode'] = {};
   readonly #hypercallsAtStart: number;
   readonly #sharedAtStart: number;
@@ -82,6 +88,10 @@ export class FixedPolicy implements SwiotlbPolicy {
    */
   constructor(mem: IoTlbMem, machine: Machine, hypercallsAtStart = machine.encryption.counters().hypercalls, sharedAtStart = machine.encryption.counters().pagesSharedTotal) {
     this.mem = mem;
+    const cap = mem.pools[0]?.head.length ?? 0;
+    this.#liveTlb = new Float64Array(cap);
+    this.#liveSize = new Float64Array(cap);
+    this.#liveDev = new Int32Array(cap);
     this.meter = new FixedMeter(mem, machine);
     this.#machine = machine;
     this.#hypercallsAtStart = hypercallsAtStart;
@@ -106,14 +116,33 @@ export class FixedPolicy implements SwiotlbPolicy {
     }
     const used = this.mem.totalUsed;
     if (used > this.#peakUsed) this.#peakUsed = used;
-    this.#live.set(tlb, { dev: req.dev, tlb, size: req.size, reserved: Math.ceil((req.size + (tlb % IO_TLB_SIZE)) / IO_TLB_SIZE) * IO_TLB_SIZE });
+    const h = this.#headOf(req.dev, tlb);
+    this.#liveTlb[h] = tlb;
+    this.#liveSize[h] = req.size;
+    this.#liveDev[h] = req.dev.id;
+    if (!this.#devices.has(req.dev.id)) this.#devices.set(req.dev.id, req.dev);
+    this.#liveCount++;
     return tlb;
+  }
+
+  /** First slot (padding included) of the live mapping at tlb, as the release computes it. */
+  #headOf(dev: Device, tlb: number): number {
+    const pool = this.mem.pools[0]!;
+    const off = lowBits(tlb, IO_TLB_SIZE) & dev.minAlignMask;
+    let index = Math.floor((tlb - off - pool.start) / IO_TLB_SIZE) | 0;
+    if (this.mem.profile.padSlots) index -= pool.padSlots[index]!;
+    return index;
   }
 
   /** {@inheritDoc SwiotlbPolicy.unmap} */
   unmap(dev: Device, tlb: number, size: number, dir: DmaDirection, attrs: number, _ctx: CallContext): void {
+    const pool = this.mem.pools[0];
+    const h = pool !== undefined && tlb >= pool.start && tlb < pool.end ? this.#headOf(dev, tlb) : -1;
     swiotlbTblUnmapSingle(this.mem, dev, tlb, size, dir, attrs);
-    this.#live.delete(tlb);
+    if (h >= 0 && this.#liveDev[h] !== 0) {
+      this.#liveDev[h] = 0;
+      this.#liveCount--;
+    }
   }
 
   /** {@inheritDoc SwiotlbPolicy.syncForCpu} */
@@ -142,13 +171,22 @@ export class FixedPolicy implements SwiotlbPolicy {
   }
 
   /** {@inheritDoc SwiotlbPolicy.takeCompleted} */
-  takeCompleted(): [] {
-    return [];
+  takeCompleted(): readonly [] {
+    return NONE;
   }
 
   /** {@inheritDoc SwiotlbPolicy.live} */
   live(): LiveBuffer[] {
-    return [...this.#live.values()];
+    const out: LiveBuffer[] = [];
+    const pool = this.mem.pools[0];
+    if (pool === undefined || this.#liveCount === 0) return out;
+    for (let h = 0; h < pool.nslabs; h++) {
+      const id = this.#liveDev[h]!;
+      if (id === 0) continue;
+      const n = Math.ceil((pool.allocSize[h]! + (this.#liveTlb[h]! % IO_TLB_SIZE)) / IO_TLB_SIZE);
+      out.push({ dev: this.#devices.get(id)!, tlb: this.#liveTlb[h]!, size: this.#liveSize[h]!, reserved: n * IO_TLB_SIZE });
+    }
+    return out;
   }
 
   /** {@inheritDoc SwiotlbPolicy.stats} */
@@ -179,6 +217,8 @@ export class FixedPolicy implements SwiotlbPolicy {
     };
   }
 }
+
+const NONE: readonly [] = Object.freeze([]) as readonly [];
 
 /** x86's ARCH_LOW_ADDRESS_LIMIT + 1: the boot pool lives below 4 GiB. */
 const LOW_END = 0x1_0000_0000;
