@@ -5,6 +5,7 @@
  */
 import type { PolicyFactory } from '../swiotlb/policy.js';
 import { createFixedPolicy } from '../swiotlb/policies/fixed/policy.js';
+import { createMruListPolicy } from '../swiotlb/policies/mru-list/policy.js';
 import { InputError } from '../util/errors.js';
 
 /** A registered policy: its factory and one line about it. */
@@ -14,7 +15,10 @@ export interface PolicyEntry {
   readonly factory: PolicyFactory;
 }
 
-const ENTRIES: PolicyEntry[] = [{ name: 'fixed', description: 'the classic boot-time pool (Linux without CONFIG_SWIOTLB_DYNAMIC)', factory: createFixedPolicy }];
+const ENTRIES: PolicyEntry[] = [
+  { name: 'fixed', description: 'the classic boot-time pool (Linux without CONFIG_SWIOTLB_DYNAMIC)', factory: createFixedPolicy },
+  { name: 'mru-list', description: 'the 2023 v2 series: page-sized and larger mappings get their own buffer, tracked on a per-device MRU list; the pool is the fallback', factory: (env) => createMruListPolicy(env) },
+];
 
 /**
  * Every registered policy.

@@ -13,6 +13,7 @@ import type { PolicyStats } from '../swiotlb/policy.js';
 import { createDmaContext } from '../dma/dma-context.js';
 import { resolveCosts, type CostName } from './cost/cost-model.js';
 import { METER_FIELDS, readMeter } from './cost/pricer.js';
+import { StatsMeter } from './cost/stats-meter.js';
 import { Simulation } from './engine/simulation.js';
 import type { SeriesPoint } from './engine/time-series.js';
 import { getPolicy } from './policy-registry.js';
@@ -97,7 +98,7 @@ export function runConfig(c: RunConfig): RunResult {
   const end = durationNs;
   const stats = policy.stats(end);
   const after = new Float64Array(METER_FIELDS.length);
-  if (policy.meter) readMeter(policy.meter, after);
+  readMeter(policy.meter ?? new StatsMeter(policy, () => end), after);
   const work: RunResult['work'] = {};
   let total = 0;
   METER_FIELDS.forEach((f, i) => {

@@ -15,7 +15,8 @@ import type { Device } from '../../machine/device.js';
 import type { Machine } from '../../machine/machine.js';
 import { createPrng, type Prng } from '../../machine/prng.js';
 import { DMA_ATTR_MAY_SLEEP, type DmaDirection } from '../../swiotlb/constants.js';
-import { MAP_BLOCKED, MAP_DEFERRED, newCostMeter, type SwiotlbPolicy } from '../../swiotlb/policy.js';
+import { MAP_BLOCKED, MAP_DEFERRED, type CostMeter, type SwiotlbPolicy } from '../../swiotlb/policy.js';
+import { StatsMeter } from '../cost/stats-meter.js';
 import { dmaDirectMapPage, dmaDirectUnmapPage, DMA_MAPPING_ERROR } from '../../dma/dma-direct.js';
 import type { DmaContext } from '../../dma/dma-context.js';
 import type { CostModel } from '../cost/cost-model.js';
@@ -71,7 +72,7 @@ export class Simulation {
   readonly #lockFree = new Map<number, number>();
   readonly #channelFree = new Map<number, number>();
   readonly #waiters: { job: number; tag: number; since: number; dev: Device }[] = [];
-  readonly #meter;
+  readonly #meter: CostMeter;
   readonly #deferredWaiters = new Map<number, { job: number; tag: number; since: number; size: number }>();
   readonly #deferredResults = new Map<number, number>();
   irqs = 0;
@@ -87,7 +88,7 @@ export class Simulation {
     this.rnd = createPrng(o.seed);
     this.#cpuFree = new Float64Array(o.cpus);
     this.pricer = new Pricer(o.costs);
-    this.#meter = o.policy.meter ?? newCostMeter();
+    this.#meter = o.policy.meter ?? new StatsMeter(o.policy, () => this.now);
     readMeter(this.#meter, this.meterStart);
     this.occupancy = new LevelSeries(o.sampleNs);
     this.reserved = new LevelSeries(o.sampleNs);
