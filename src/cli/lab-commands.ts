@@ -23,6 +23,7 @@ interface LabFlags {
   ram?: number;
   confidential?: boolean;
   cmdline?: string;
+  cma?: number;
   duration?: number;
   seed?: number;
   knob: Record<string, unknown>;
@@ -45,6 +46,7 @@ function withLabOptions(cmd: Command): Command {
     .option('--ram <size>', 'RAM, e.g. 8G', (v) => parseSize(v, '--ram'))
     .option('--confidential', 'a confidential VM: all DMA bounces, 6 % of RAM pool, shared-memory hypercalls')
     .option('--cmdline <words>', "swiotlb= kernel command line words (default 'swiotlb=force')")
+    .option('--cma <MiB>', 'a CMA region of this many MiB below 1 GiB (sleepable callers may allocate from it)', (v) => parseIntOption(v, '--cma'))
     .option('--duration <ms>', 'simulated milliseconds', (v) => parseIntOption(v, '--duration'))
     .option('--seed <n>', 'random seed', (v) => parseIntOption(v, '--seed'))
     .option('--set <knob=value>', 'set a workload knob (repeatable; see swiotlb-lab workloads)', parseKnob, {})
@@ -69,6 +71,7 @@ export function configFromFlags(workload: string | undefined, f: LabFlags): RunC
   if (f.ram !== undefined) c.machine.ramBytes = f.ram;
   if (f.confidential === true) c.machine.confidential = true;
   if (f.cmdline !== undefined) c.cmdline = f.cmdline;
+  if (f.cma !== undefined) c.machine.cmaMiB = f.cma;
   if (f.duration !== undefined) c.durationMs = f.duration;
   if (f.seed !== undefined) c.seed = f.seed;
   return effectiveConfig(c, f.config ?? 'flags');

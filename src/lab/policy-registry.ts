@@ -6,6 +6,9 @@
 import type { PolicyFactory } from '../swiotlb/policy.js';
 import { createFixedPolicy } from '../swiotlb/policies/fixed/policy.js';
 import { createMruListPolicy } from '../swiotlb/policies/mru-list/policy.js';
+import { createTransientPolicy } from '../swiotlb/policies/transient/policy.js';
+import { createGrowingPolicy } from '../swiotlb/policies/growing/policy.js';
+import { createHighmemPolicy } from '../swiotlb/policies/highmem/policy.js';
 import { InputError } from '../util/errors.js';
 
 /** A registered policy: its factory and one line about it. */
@@ -18,6 +21,9 @@ export interface PolicyEntry {
 const ENTRIES: PolicyEntry[] = [
   { name: 'fixed', description: 'the classic boot-time pool (Linux without CONFIG_SWIOTLB_DYNAMIC)', factory: createFixedPolicy },
   { name: 'mru-list', description: 'the 2023 v2 series: page-sized and larger mappings get their own buffer, tracked on a per-device MRU list; the pool is the fallback', factory: (env) => createMruListPolicy(env) },
+  { name: 'transient', description: 'as merged (6.6+): when the pool is full, a transient pool sized for the one mapping, freed at unmap', factory: (env) => createTransientPolicy(env) },
+  { name: 'growing', description: 'as merged (6.6+): a failed search schedules a background worker that adds a whole pool; transient pools cover the gap; grown pools are never freed', factory: (env) => createGrowingPolicy(env) },
+  { name: 'highmem', description: 'the extra 64-bit pool RFC: a second large pool above 4 GiB for devices whose DMA mask reaches it', factory: (env) => createHighmemPolicy(env) },
 ];
 
 /**

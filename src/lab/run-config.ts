@@ -12,7 +12,7 @@ export interface RunConfig {
   kernel: string;
   policy: string;
   policyOptions: Record<string, unknown>;
-  machine: { ramBytes: number; cpus: number; confidential: boolean; arch: 'x86' | 'arm64' };
+  machine: { ramBytes: number; cpus: number; confidential: boolean; arch: 'x86' | 'arm64'; cmaMiB: number };
   /** swiotlb= command line words (the boot pool is sized from them and the machine). */
   cmdline: string;
   workload: { name: string; knobs: Record<string, unknown> };
@@ -21,13 +21,13 @@ export interface RunConfig {
   costs: Record<string, number>;
 }
 
-/** Defaults: a 4-CPU 8 GiB x86 guest with swiotlb=force and a 64 MiB pool, 200 ms of simulated time. */
+/** Defaults: a 4-CPU 8 GiB x86 guest with swiotlb=force and a 64 MiB pool, no CMA, 200 ms of simulated time. */
 export const DEFAULT_RUN: RunConfig = {
   seed: 1,
   kernel: '6.12',
   policy: 'fixed',
   policyOptions: {},
-  machine: { ramBytes: 8 * 1024 ** 3, cpus: 4, confidential: false, arch: 'x86' },
+  machine: { ramBytes: 8 * 1024 ** 3, cpus: 4, confidential: false, arch: 'x86', cmaMiB: 0 },
   cmdline: 'swiotlb=force',
   workload: { name: 'nvme-randread', knobs: {} },
   durationMs: 200,
@@ -75,6 +75,10 @@ export function effectiveConfig(partial: unknown, where = 'config'): RunConfig {
     if (m.cpus !== undefined) c.machine.cpus = num('machine.cpus', m.cpus, 1, 1024);
     if (m.confidential !== undefined) c.machine.confidential = typeof m.confidential === 'boolean' ? m.confidential : bad('machine.confidential', 'true or false', m.confidential);
     if (m.arch !== undefined) c.machine.arch = m.arch === 'x86' || m.arch === 'arm64' ? m.arch : bad('machine.arch', "'x86' or 'arm64'", m.arch);
+    if (m.cmaMiB !== undefined) {
+      c.machine.cmaMiB = num('machine.cmaMiB', m.cmaMiB, 0, 65536);
+      if (c.machine.cmaMiB % 4 !== 0) bad('machine.cmaMiB', 'a multiple of 4', m.cmaMiB);
+    }
   }
   if (p.workload !== undefined) {
     if (!isObject(p.workload)) bad('workload', 'an object', p.workload);

@@ -68,7 +68,9 @@ export function runConfig(c: RunConfig): RunResult {
   const preset = getWorkload(c.workload.name);
   const knobs = resolveKnobs(preset, c.workload.knobs);
   const costs = resolveCosts(c.costs);
-  const machine = createMachine({ ramBytes: c.machine.ramBytes, memory: 'accounting', confidential: c.machine.confidential });
+  // A CMA region, when asked for, sits below 1 GiB so bus-limited devices (a display engine) can reach it.
+  const cma = c.machine.cmaMiB > 0 ? { cma: { size: c.machine.cmaMiB * 1024 * 1024, limit: 0x4000_0000 } } : {};
+  const machine = createMachine({ ramBytes: c.machine.ramBytes, memory: 'accounting', confidential: c.machine.confidential, ...cma });
   const boot = computeBootPool({
     cmdline: c.cmdline,
     possibleCpus: c.machine.cpus,

@@ -73,7 +73,7 @@ const base61: KernelProfile = {
 
 const base66: KernelProfile = {
   name: '6.6.0',
-  releases: 'mainline 6.6 - 6.8, stable 6.6.3 - 6.6.23',
+  releases: 'mainline 6.6 - 6.7, stable 6.6.3 - 6.6.23',
   family: 'V66a',
   loop: 'checked',
   padSlots: false,
@@ -102,7 +102,7 @@ export const PROFILES: ReadonlyMap<string, KernelProfile> = new Map(
     {
       ...base66,
       name: '6.9',
-      releases: 'mainline 6.9 - 6.10, stable 6.6.35+',
+      releases: 'mainline 6.9 - 6.10 (6.6.35+ has the same search but keeps the pool-major order)',
       family: 'V69',
       padSlots: true,
       bounceSignedOffset: true,

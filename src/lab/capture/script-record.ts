@@ -58,24 +58,36 @@ CAP_STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 cap_wr "$T/tracing_on" 1 || die "cannot switch tracing on"
 cap_mark "capture begin mode=$CAP_MODE clock=$CAP_CLOCK kernel=$CAP_KVER"
 cap_pool_read
-CAP_STOPPED=0; CAP_CHILD=
-# A signal stops the child: wait does not always return for a signal caught just before it started.
+CAP_STOPPED=0; CAP_CHILD=; CAP_STATUS=none
+# Ctrl-C, kill or hangup ends the recording, not the script: what was recorded is still written.
 trap 'CAP_STOPPED=1; [ -z "$CAP_CHILD" ] || kill "$CAP_CHILD" 2>/dev/null' INT TERM HUP
 if [ "$CAP_HAVE_COMMAND" = 1 ]; then
   say "recording ($CAP_MODE) while the command runs, at most $CAP_SECONDS s; Ctrl-C stops early"
+  # timeout stops the command's whole process group at the limit, or when it is itself stopped.
   timeout "$CAP_SECONDS" sh -c "$CAP_COMMAND" &
+  CAP_CHILD=$!
+  CAP_STATUS=0
+  [ "$CAP_STOPPED" = 1 ] || wait "$CAP_CHILD" || CAP_STATUS=$?
+  if [ "$CAP_STOPPED" = 1 ]; then
+    kill "$CAP_CHILD" 2>/dev/null
+    # A signal that reaches the child before it is running timeout is lost: repeat it until the child is gone.
+    # (only while that PID is still this shell's child: never signal a reused PID)
+    ( while sleep 1; do
+        [ "$(cut -d ' ' -f 4 "/proc/$CAP_CHILD/stat" 2>/dev/null)" = "$$" ] && kill "$CAP_CHILD" 2>/dev/null || exit 0
+      done ) &
+    cap_dog=$!
+    wait "$CAP_CHILD" 2>/dev/null
+    kill "$cap_dog" 2>/dev/null
+  fi
 else
   say "recording ($CAP_MODE) for $CAP_SECONDS s; Ctrl-C stops early"
-  sleep "$CAP_SECONDS" &
+  # Sleep in the foreground, a second at a time: a signal is acted on within a second, with no child to race.
+  CAP_END=$(($(date +%s) + CAP_SECONDS))
+  while [ "$CAP_STOPPED" = 0 ] && [ "$(date +%s)" -lt "$CAP_END" ]; do sleep 1; done
 fi
-CAP_CHILD=$!
-CAP_STATUS=0
-[ "$CAP_STOPPED" = 1 ] || wait "$CAP_CHILD" || CAP_STATUS=$?
 if [ "$CAP_STOPPED" = 1 ]; then
-  kill "$CAP_CHILD" 2>/dev/null; wait "$CAP_CHILD" 2>/dev/null
   CAP_STATUS=stopped
   say "stopped early; writing what was recorded"
-elif [ "$CAP_HAVE_COMMAND" != 1 ]; then CAP_STATUS=none
 elif [ "$CAP_STATUS" = 124 ]; then warn "the command was still running after $CAP_SECONDS s and was stopped"
 fi
 trap 'exit 129' HUP
