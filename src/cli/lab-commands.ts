@@ -12,7 +12,7 @@ import { policyEntries } from '../lab/policy-registry.js';
 import { workloadPresets } from '../lab/workloads/index.js';
 import { DEFAULT_COSTS } from '../lab/cost/cost-model.js';
 import { PROFILES } from '../swiotlb/profiles.js';
-import { parseIntOption } from './options.js';
+import { parseIntOption, parsePositiveIntOption } from './options.js';
 import { parseSize } from './size-option.js';
 import { InputError } from '../util/errors.js';
 
@@ -42,12 +42,12 @@ function withLabOptions(cmd: Command): Command {
   return cmd
     .option('--config <file>', 'run configuration (JSON or TOML); flags override it')
     .addOption(new Option('--kernel <version>', 'kernel profile').choices([...PROFILES.keys()]))
-    .option('--cpus <n>', 'CPUs', (v) => parseIntOption(v, '--cpus'))
+    .option('--cpus <n>', 'CPUs', (v) => parsePositiveIntOption(v, '--cpus'))
     .option('--ram <size>', 'RAM, e.g. 8G', (v) => parseSize(v, '--ram'))
     .option('--confidential', 'a confidential VM: all DMA bounces, 6 % of RAM pool, shared-memory hypercalls')
     .option('--cmdline <words>', "swiotlb= kernel command line words (default 'swiotlb=force')")
     .option('--cma <MiB>', 'a CMA region of this many MiB below 1 GiB (sleepable callers may allocate from it)', (v) => parseIntOption(v, '--cma'))
-    .option('--duration <ms>', 'simulated milliseconds', (v) => parseIntOption(v, '--duration'))
+    .option('--duration <ms>', 'simulated milliseconds', (v) => parsePositiveIntOption(v, '--duration'))
     .option('--seed <n>', 'random seed', (v) => parseIntOption(v, '--seed'))
     .option('--set <knob=value>', 'set a workload knob (repeatable; see swiotlb-lab workloads)', parseKnob, {})
     .option('--json', 'print one JSON document');

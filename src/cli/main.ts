@@ -48,7 +48,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const err = e as Error;
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EACCES') {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR' || code === 'EPERM') {
       process.stderr.write(`swiotlb-lab: error: ${err.message}\n`);
       return 2;
     }

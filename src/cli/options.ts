@@ -20,3 +20,18 @@ export function parseIntOption(value: string, flag: string): number {
   if (!ok || !Number.isSafeInteger(n)) throw new InputError('bad_option', `Cannot use ${flag} '${value}': expected a non-negative integer (decimal or 0x-hex)`);
   return n;
 }
+
+/**
+ * Parse a positive integer option (at least 1).
+ *
+ * @param value - The text.
+ * @param flag - Option name for the error.
+ * @returns The number.
+ * @throws InputError (code `bad_option`).
+ * @remarks Context: any.
+ */
+export function parsePositiveIntOption(value: string, flag: string): number {
+  const n = parseIntOption(value, flag);
+  if (n < 1) throw new InputError('bad_option', `Cannot use ${flag} '${value}': expected a positive integer`);
+  return n;
+}

@@ -9,7 +9,7 @@ import { explainKernelCmdline } from '../swiotlb/params-explain.js';
 import { formatParamFindings } from '../swiotlb/params-findings.js';
 import { computeBootPool } from '../swiotlb/sizing.js';
 import { getProfile, PROFILES } from '../swiotlb/profiles.js';
-import { parseIntOption } from './options.js';
+import { parseIntOption, parsePositiveIntOption } from './options.js';
 import { parseSize } from './size-option.js';
 
 /**
@@ -24,7 +24,7 @@ export function registerParams(program: Command): void {
     .description("explain what a kernel command line's swiotlb= words actually do, and the pool they give at boot")
     .argument('<cmdline...>', "kernel command line or just 'swiotlb=...' (quote it)")
     .addOption(new Option('--kernel <version>', 'kernel profile').choices([...PROFILES.keys()]).default('6.12'))
-    .option('--cpus <n>', 'possible CPUs', (v) => parseIntOption(v, '--cpus'), 4)
+    .option('--cpus <n>', 'possible CPUs', (v) => parsePositiveIntOption(v, '--cpus'), 4)
     .option('--ram <size>', 'RAM, e.g. 8G or 2048M', (v) => parseSize(v, '--ram'), 4 * 1024 ** 3)
     .option('--confidential', 'a confidential VM (SEV/TDX): 6 % of RAM, forced bouncing')
     .addOption(new Option('--arch <arch>', 'architecture sizing rules').choices(['x86', 'arm64']).default('x86'))

@@ -5,14 +5,14 @@
  * @module
  */
 import { Command, Option } from 'commander';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { replayTraceFile } from '../lab/replay/replay-file.js';
 import { formatReplay, formatReplaySummary } from '../lab/replay/replay-format.js';
 import { PROFILES } from '../swiotlb/profiles.js';
 import { InputError } from '../util/errors.js';
-import { parseIntOption } from './options.js';
+import { parseIntOption, parsePositiveIntOption } from './options.js';
 import { ExitCode } from './exit-code.js';
 import type { ReplayResult } from '../lab/replay/replay-types.js';
 import type { DmaReplayDevice } from '../lab/replay/dma-replay.js';
@@ -75,8 +75,8 @@ export function registerReplay(program: Command): void {
     .option('--lenient', 'count and skip malformed lines instead of failing')
     .option('--scan', 'use the slot-by-slot reference search instead of the fast one')
     .option('--pool-start <addr>', 'pool start when the trace has no pool line', (v) => parseIntOption(v, '--pool-start'))
-    .option('--nslabs <n>', 'pool slots when the trace has no pool line', (v) => parseIntOption(v, '--nslabs'))
-    .option('--nareas <n>', 'pool areas when the trace has no pool line', (v) => parseIntOption(v, '--nareas'))
+    .option('--nslabs <n>', 'pool slots when the trace has no pool line', (v) => parsePositiveIntOption(v, '--nslabs'))
+    .option('--nareas <n>', 'pool areas when the trace has no pool line', (v) => parsePositiveIntOption(v, '--nareas'))
     .option(
       '--device <spec>',
       "device parameters a dma:* trace does not print: 'NAME,min_align_mask=0xfff[,segment_boundary_mask=0xffffffff]' (repeatable)",
@@ -86,7 +86,10 @@ export function registerReplay(program: Command): void {
     .action(async (traces: string[], o: { kernel: string; json?: boolean; lenient?: boolean; scan?: boolean; poolStart?: number; nslabs?: number; nareas?: number; device: Map<string, DmaReplayDevice> }) => {
       const files = traces.length > 0 ? traces : builtinTraces();
       if (files.length === 0) throw new InputError('no_trace', 'No trace given and no bundled traces found');
-      for (const f of files) if (!existsSync(f)) throw new InputError('no_file', `Cannot read trace '${f}': no such file`);
+      for (const f of files) {
+        if (!existsSync(f)) throw new InputError('no_file', `Cannot read trace '${f}': no such file`);
+        if (!statSync(f).isFile()) throw new InputError('not_a_file', `Cannot read trace '${f}': it is not a regular file`);
+      }
       const pool =
         o.poolStart !== undefined || o.nslabs !== undefined
           ? { start: o.poolStart ?? 0, nslabs: o.nslabs ?? 32768, nareas: o.nareas ?? 1 }

@@ -62,7 +62,8 @@ export type AddFinding = (code: ParamFindingCode, severity: ParamFindingSeverity
  * @remarks Context: any.
  */
 export function intText(n: number): string {
-  return Number.isSafeInteger(n) ? String(n) : BigInt(n).toString();
+  if (Number.isSafeInteger(n)) return String(n);
+  return Number.isInteger(n) ? BigInt(n).toString() : String(n);
 }
 
 /**

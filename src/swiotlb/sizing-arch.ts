@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { ContractError } from '../util/errors.js';
 import { IO_TLB_DEFAULT_SIZE } from './constants.js';
 import { swiotlbAdjustSize, swiotlbSizeOrDefault } from './sizing-defaults.js';
 import type { SwiotlbDefaults } from './sizing-defaults.js';
@@ -82,7 +83,7 @@ export function arm64KmallocSwiotlbBytes(ramBytes: number, sizeOrDefault: number
 export function archSwiotlbSetup(state: SwiotlbDefaults, options: ArchSetupOptions): ArchSetup {
   const { arch, ramBytes } = options;
   if (!Number.isSafeInteger(ramBytes) || ramBytes < 0) {
-    throw new RangeError(`Cannot size swiotlb as 'ramBytes' must be a non-negative integer: current value is ${ramBytes}`);
+    throw new ContractError('bad_argument', `Cannot size swiotlb as 'ramBytes' must be a non-negative integer: current value is ${ramBytes}`);
   }
   const cvm = options.confidentialVm === true;
   const beyondDma = options.addressingLimit ?? ramBytes > FOUR_GiB;

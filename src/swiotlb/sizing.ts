@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { ContractError } from '../util/errors.js';
 import { IO_TLB_SIZE } from './constants.js';
 import { adjustNareas, createSwiotlbDefaults, swiotlbLog } from './sizing-defaults.js';
 import type { SwiotlbDefaults } from './sizing-defaults.js';
@@ -84,7 +85,7 @@ export interface BootPool {
 
 function startingDefaults(o: BootPoolOptions): SwiotlbDefaults {
   if (o.cmdline !== undefined && o.params !== undefined) {
-    throw new TypeError("Cannot compute the boot pool from both 'cmdline' and 'params': pass one of them");
+    throw new ContractError('bad_argument', "Cannot compute the boot pool from both 'cmdline' and 'params': pass one of them");
   }
   if (o.params !== undefined) return defaultsFromParse(o.params);
   if (o.cmdline !== undefined) {
@@ -105,14 +106,14 @@ function hex16(value: number): string {
  * @param options - Command line or parsed parameters, machine facts, version switches,
  *   and an optional "can allocate N bytes" predicate.
  * @returns Pool geometry, flags, outcome and the kernel log lines in order.
- * @throws RangeError when possibleCpus or ramBytes is not a valid count.
- * @throws TypeError when both cmdline and params are given.
+ * @throws ContractError (code `bad_argument`) when possibleCpus or ramBytes is not a valid count,
+ *   or when both cmdline and params are given.
  * @remarks Context: any (models boot, single-threaded).
  */
 export function computeBootPool(options: BootPoolOptions): BootPool {
   const cpus = options.possibleCpus;
   if (!Number.isSafeInteger(cpus) || cpus < 1) {
-    throw new RangeError(`Cannot compute the boot pool as 'possibleCpus' must be a positive integer: current value is ${cpus}`);
+    throw new ContractError('bad_argument', `Cannot compute the boot pool as 'possibleCpus' must be a positive integer: current value is ${cpus}`);
   }
   const d = startingDefaults(options);
   const arch = archSwiotlbSetup(d, options);

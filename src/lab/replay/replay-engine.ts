@@ -67,6 +67,9 @@ export interface ReplayEngineOptions {
   devices?: ReadonlyMap<string, DmaReplayDevice>;
 }
 
+/** Largest pool a trace may ask the replay to model (2^24 slots, 32 GiB): the slot arrays are allocated up front. */
+export const MAX_REPLAY_SLABS = 2 ** 24;
+
 /** Where a dma:* trace's pool goes when its placement is unknown (addresses are then not compared). */
 export const DEFAULT_REPLAY_POOL = { start: 0x7c000000, nslabs: 32768, nareas: 1 };
 
@@ -138,7 +141,7 @@ export class ReplayEngine {
       case 'sync_for_cpu':
       case 'sync_for_device': {
         const mem = this.#requireMem(ev.line);
-        const dev = this.#device(ev.dev, ev.name, 0, MASK_ALL);
+        const dev = this.#device(ev.dev, ev.name, 0, MASK_ALL, ev.line);
         this.tally.syncs++;
         if (ev.kind === 'sync_for_cpu') swiotlbSyncSingleForCpu(mem, dev, ev.tlb, ev.size, ev.dir as DmaDirection);
         else swiotlbSyncSingleForDevice(mem, dev, ev.tlb, ev.size, ev.dir as DmaDirection);
@@ -188,12 +191,21 @@ export class ReplayEngine {
         line,
       });
     }
-    this.#build(p.start, p.nslabs, p.nareas, p.force ?? true, 'options');
+    this.#build(p.start, p.nslabs, p.nareas, p.force ?? true, 'options', line);
     return this.mem!;
   }
 
-  #build(start: number, nslabs: number, nareas: number, force: boolean, source: ReplayPoolConfig['source']): void {
-    this.mem = createIoTlbMem({ profile: this.profile, start, nslabs, nareas, forceBounce: force, searchImpl: this.#opts.searchImpl ?? 'fast' });
+  #build(start: number, nslabs: number, nareas: number, force: boolean, source: ReplayPoolConfig['source'], line = 0): void {
+    const where = { file: this.#file, ...(line > 0 ? { line } : {}) };
+    if (nslabs < 1 || nslabs > MAX_REPLAY_SLABS) {
+      throw new InputError('bad_pool', `Cannot model a pool of ${nslabs} slots: expected 1 to ${MAX_REPLAY_SLABS} (32 GiB)`, where);
+    }
+    try {
+      this.mem = createIoTlbMem({ profile: this.profile, start, nslabs, nareas, forceBounce: force, searchImpl: this.#opts.searchImpl ?? 'fast' });
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(e.code, e.message, where);
+      throw e;
+    }
     const pool = this.mem.pools[0]!;
     this.poolConfig = { start, end: pool.end, nslabs, nareas, areaNslabs: pool.areaNslabs, force, source };
   }
@@ -203,7 +215,7 @@ export class ReplayEngine {
       if (ev.nslabs <= 0 || ev.nareas <= 0 || ev.nslabs % ev.nareas !== 0) {
         throw new InputError('bad_pool', `Pool line has nslabs=${ev.nslabs} nareas=${ev.nareas}: expected nareas to divide nslabs`, { file: this.#file, line: ev.line });
       }
-      this.#build(ev.start, ev.nslabs, ev.nareas, ev.force, 'trace');
+      this.#build(ev.start, ev.nslabs, ev.nareas, ev.force, 'trace', ev.line);
     }
     // Every pool line is a snapshot at an idle moment: compare each area's used and index.
     const pool = this.mem!.pools[0]!;
@@ -216,10 +228,15 @@ export class ReplayEngine {
     }
   }
 
-  #device(key: string, name: string | null, minAlign: number, segbnd: number): Device {
+  #device(key: string, name: string | null, minAlign: number, segbnd: number, line: number): Device {
     let dev = this.#devices.get(key);
     if (dev === undefined) {
-      dev = createDevice({ name: name ?? key, minAlignMask: minAlign, segmentBoundaryMask: segbnd === 0 ? MASK_ALL : segbnd });
+      try {
+        dev = createDevice({ name: name ?? key, minAlignMask: minAlign, segmentBoundaryMask: segbnd === 0 ? MASK_ALL : segbnd });
+      } catch (e) {
+        if (e instanceof InputError) throw new InputError(e.code, e.message, { file: this.#file, line });
+        throw e;
+      }
       this.#devices.set(key, dev);
     }
     return dev;
@@ -227,7 +244,7 @@ export class ReplayEngine {
 
   #onMapSingle(ev: MapSingleEvent): void {
     const mem = this.#requireMem(ev.line);
-    const dev = this.#device(ev.dev, ev.name, ev.minalign, ev.segbnd);
+    const dev = this.#device(ev.dev, ev.name, ev.minalign, ev.segbnd, ev.line);
     const req = new SearchRequest();
     const ready = prepareMap(mem, dev, ev.orig, ev.msz, ev.asz, ev.amask, ev.attrs, req);
     const pool = mem.pools[0]!;
@@ -298,7 +315,7 @@ export class ReplayEngine {
 
   #unmap(ev: UnmapSingleEvent): void {
     const mem = this.mem!;
-    const dev = this.#device(ev.dev, ev.name, ev.minalign, MASK_ALL);
+    const dev = this.#device(ev.dev, ev.name, ev.minalign, MASK_ALL, ev.line);
     this.tally.unmaps++;
     swiotlbTblUnmapSingle(mem, dev, ev.tlb, ev.msz, ev.dir as DmaDirection, ev.attrs);
   }

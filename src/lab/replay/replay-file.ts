@@ -33,7 +33,8 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
   const stats = await readTrace(path, { file: path, lenient: opts.lenient ?? false, onEvent: (ev) => engine.onEvent(ev) });
   const t = engine.tally;
   const pending = engine.pendingCalls();
-  if (pending > 0) t.warn(`${pending} map/unmap calls had no return or release at the end of the trace (truncated capture?)`);
+  // Put first so no warning cap can hide it; pendingAtEnd says the same as data.
+  if (pending > 0) t.warnings.unshift(`${pending} map/unmap calls had no return or release at the end of the trace (truncated capture?)`);
   if (engine.mode === 'empty' && t.bounced > 0) {
     t.warn(`the trace has only swiotlb_bounced events (${t.bounced}): no unmaps, so occupancy cannot be replayed; capture dma:* events (6.12+) or the kprobes of swiotlb-lab capture-script`);
   }
@@ -69,6 +70,7 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
     gzip: stats.gzip,
     dma: engine.dmaReplayer === null ? null : { directMaps: engine.dmaReplayer.directMaps, directOps: engine.dmaReplayer.directOps, allocs: engine.dmaReplayer.allocs, liveAtEnd: engine.dmaReplayer.live() },
     bouncedEvents: t.bounced,
+    pendingAtEnd: pending,
   };
 }
 

@@ -71,4 +71,6 @@ export interface ReplayResult {
   dma: { directMaps: number; directOps: number; allocs: number; liveAtEnd: number } | null;
   /** swiotlb_bounced events seen. */
   bouncedEvents: number;
+  /** Calls with no return or release when the trace ended (non-zero: a truncated capture). */
+  pendingAtEnd: number;
 }

@@ -114,7 +114,7 @@ export class LineHeader {
     let close = open + 1;
     let cpu = 0;
     for (let c = b[close]!; c >= 48 && c <= 57 && close < end; c = b[++close]!) cpu = cpu * 10 + c - 48;
-    if (close === open + 1 || close >= end || b[close] !== 93) return this.bad(file, lineNo, "'[<cpu>]' after the task");
+    if (close === open + 1 || close >= end || b[close] !== 93 || cpu > 1_000_000) return this.bad(file, lineNo, "'[<cpu>]' after the task (a CPU number up to 1000000)");
     this.cpu = cpu;
     // Timestamp: the digits before the first ':' after the CPU column (the flags column is optional).
     let colon = close + this.colonAt;
@@ -181,6 +181,9 @@ export class LineHeader {
     if (m !== null) {
       this.lostCpu = Number(m[1]);
       this.lostCount = m[2] !== undefined ? Number(m[2]) : m[3] !== undefined ? Number(m[3]) : -1;
+      if (!Number.isSafeInteger(this.lostCpu) || this.lostCpu > 1_000_000 || !Number.isSafeInteger(this.lostCount)) {
+        return this.bad(file, lineNo, "a LOST line with a CPU number and an event count that fit in 53 bits");
+      }
       return LINE_LOST;
     }
     if (TRACE_CMD_HEADER_RE.test(line)) return LINE_COMMENT;

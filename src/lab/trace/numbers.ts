@@ -158,5 +158,6 @@ export function scanTimestamp(b: Uint8Array, start: number, end: number): number
   if (digits === 0) return NaN;
   // n / 10^k with both exact is correctly rounded, like Number() of the text.
   if (digits <= 15) return fraction > 0 ? n / 10 ** fraction : n;
-  return Number(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1'));
+  const v = Number(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1'));
+  return Number.isFinite(v) ? v : NaN; // hundreds of digits: not a timestamp
 }

@@ -180,8 +180,14 @@ export async function readTrace(input: string | Readable, options: ReadTraceOpti
       })(), { objectMode: false });
       const piped = pipeline(feed, gunzip);
       piped.catch(() => undefined);
-      for await (const buf of gunzip) sink.write(buf as Buffer);
-      await piped;
+      try {
+        for await (const buf of gunzip) sink.write(buf as Buffer);
+        await piped;
+      } catch (e) {
+        if (e instanceof InputError) throw e;
+        // A damaged or cut gzip stream: never hand back a partial result as complete.
+        throw new InputError('bad_gzip', `Cannot read the gzip stream, it is damaged or truncated after ${stats.lines} lines (${(e as Error).message})`, { file });
+      }
     } else {
       if (head.length > 0) sink.write(head);
       for await (const buf of chunks) sink.write(buf);
