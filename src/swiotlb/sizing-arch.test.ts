@@ -1,3 +1,4 @@
+import { ContractError } from '../util/errors.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { archSwiotlbSetup, arm64KmallocSwiotlbBytes, x86CocoSwiotlbBytes } from './sizing-arch.js';
@@ -50,5 +51,5 @@ test('archSwiotlbSetup() shrinks the arm64 pool for kmalloc bouncing only', () =
 });
 
 test('archSwiotlbSetup() refuses a negative memory size', () => {
-  assert.throws(() => archSwiotlbSetup(createSwiotlbDefaults(), { arch: 'x86', ramBytes: -1 }), RangeError);
+  assert.throws(() => archSwiotlbSetup(createSwiotlbDefaults(), { arch: 'x86', ramBytes: -1 }), (e: unknown) => e instanceof ContractError && e.code === 'bad_argument');
 });
