@@ -3,27 +3,35 @@
  *
  * @module
  */
-import type { PolicyFactory } from '../swiotlb/policy.js';
+import type { PolicyEnv, SwiotlbPolicy } from '../swiotlb/policy.js';
 import { createFixedPolicy } from '../swiotlb/policies/fixed/policy.js';
 import { createMruListPolicy } from '../swiotlb/policies/mru-list/policy.js';
 import { createTransientPolicy } from '../swiotlb/policies/transient/policy.js';
 import { createGrowingPolicy } from '../swiotlb/policies/growing/policy.js';
 import { createHighmemPolicy } from '../swiotlb/policies/highmem/policy.js';
+import { createThrottlePolicy } from '../swiotlb/policies/throttle/policy.js';
+import { createDeferPolicy } from '../swiotlb/policies/defer/policy.js';
+import { createReusePoolPolicy } from '../swiotlb/policies/reuse-pool/policy.js';
+
+const MiB = 1024 * 1024;
 import { InputError } from '../util/errors.js';
 
-/** A registered policy: its factory and one line about it. */
+/** A registered policy: its factory (environment plus the run's policyOptions) and one line about it. */
 export interface PolicyEntry {
   readonly name: string;
   readonly description: string;
-  readonly factory: PolicyFactory;
+  readonly factory: (env: PolicyEnv, options: Record<string, unknown>) => SwiotlbPolicy;
 }
 
 const ENTRIES: PolicyEntry[] = [
-  { name: 'fixed', description: 'the classic boot-time pool (Linux without CONFIG_SWIOTLB_DYNAMIC)', factory: createFixedPolicy },
-  { name: 'mru-list', description: 'the 2023 v2 series: page-sized and larger mappings get their own buffer, tracked on a per-device MRU list; the pool is the fallback', factory: (env) => createMruListPolicy(env) },
-  { name: 'transient', description: 'as merged (6.6+): when the pool is full, a transient pool sized for the one mapping, freed at unmap', factory: (env) => createTransientPolicy(env) },
-  { name: 'growing', description: 'as merged (6.6+): a failed search schedules a background worker that adds a whole pool; transient pools cover the gap; grown pools are never freed', factory: (env) => createGrowingPolicy(env) },
-  { name: 'highmem', description: 'the extra 64-bit pool RFC: a second large pool above 4 GiB for devices whose DMA mask reaches it', factory: (env) => createHighmemPolicy(env) },
+  { name: 'fixed', description: 'the classic boot-time pool (Linux without CONFIG_SWIOTLB_DYNAMIC)', factory: (env) => createFixedPolicy(env) },
+  { name: 'mru-list', description: 'the 2023 v2 series: page-sized and larger mappings get their own buffer, tracked on a per-device MRU list; the pool is the fallback', factory: (env, o) => createMruListPolicy(env, o) },
+  { name: 'transient', description: 'as merged (6.6+): when the pool is full, a transient pool sized for the one mapping, freed at unmap', factory: (env, o) => createTransientPolicy(env, o) },
+  { name: 'growing', description: 'as merged (6.6+): a failed search schedules a background worker that adds a whole pool; transient pools cover the gap; grown pools are never freed', factory: (env, o) => createGrowingPolicy(env, o) },
+  { name: 'highmem', description: 'the extra 64-bit pool RFC: a second large pool above 4 GiB for devices whose DMA mask reaches it', factory: (env, o) => createHighmemPolicy(env, o) },
+  { name: 'reuse-pool', description: 'the Hyper-V confidential-VM design: freed bounce pages kept per device for reuse, a reserve, idle pages trimmed after 30 s', factory: (env, o) => createReusePoolPolicy(env, { reserveBytes: () => 4 * MiB, ...o }) },
+  { name: 'throttle', description: 'the 2024 throttling RFC: callers that may block wait above 70 % of the pool until it drops below 65 %', factory: (env, o) => createThrottlePolicy(env, o) },
+  { name: 'defer', description: 'FreeBSD busdma: a map that finds no room is queued FIFO and completed when space frees', factory: (env) => createDeferPolicy(env) },
 ];
 
 /**

@@ -82,16 +82,18 @@ export function runConfig(c: RunConfig): RunResult {
     forceBounceBeforeAlloc: profile.forceBounceBeforeAlloc,
   });
   if (boot.outcome !== 'allocated') throw new InputError('no_pool', `The kernel sets up no swiotlb pool for this configuration (${boot.outcome.replace(/_/g, ' ')}): add swiotlb=force or a confidential machine`);
-  const policy = entry.factory({
-    machine,
-    profile,
-    cpus: c.machine.cpus,
-    poolBytes: boot.nslabs * IO_TLB_SIZE,
-    nareas: boot.nareas,
-    forceBounce: boot.forceBounce,
-    confidential: c.machine.confidential,
-    ...c.policyOptions,
-  });
+  const policy = entry.factory(
+    {
+      machine,
+      profile,
+      cpus: c.machine.cpus,
+      poolBytes: boot.nslabs * IO_TLB_SIZE,
+      nareas: boot.nareas,
+      forceBounce: boot.forceBounce,
+      confidential: c.machine.confidential,
+    },
+    c.policyOptions,
+  );
   const dma = createDmaContext(policy, boot.forceBounce);
   const durationNs = c.durationMs * 1e6;
   const sim = new Simulation({ machine, dma, policy, cpus: c.machine.cpus, costs, seed: c.seed, durationNs, sampleNs: c.sampleMs * 1e6 });

@@ -17,7 +17,7 @@ import {
   swiotlbSyncSingleForDevice,
 } from '../../map-single.js';
 import { swiotlbMaxMappingSize } from '../../limits.js';
-import { emptyStats, type CostMeter, type CallContext, type LiveBuffer, type MapRequest, type PolicyEnv, type PolicyStats, type SwiotlbPolicy } from '../../policy.js';
+import { emptyStats, type CostMeter, type DeferredCompletion, type CallContext, type LiveBuffer, type MapRequest, type PolicyEnv, type PolicyStats, type SwiotlbPolicy } from '../../policy.js';
 import type { MappingFailure } from '../../failure.js';
 import { InputError } from '../../../util/errors.js';
 
@@ -171,7 +171,7 @@ export class FixedPolicy implements SwiotlbPolicy {
   }
 
   /** {@inheritDoc SwiotlbPolicy.takeCompleted} */
-  takeCompleted(): readonly [] {
+  takeCompleted(): readonly DeferredCompletion[] {
     return NONE;
   }
 
@@ -218,7 +218,7 @@ export class FixedPolicy implements SwiotlbPolicy {
   }
 }
 
-const NONE: readonly [] = Object.freeze([]) as readonly [];
+const NONE: readonly DeferredCompletion[] = Object.freeze([]);
 
 /** x86's ARCH_LOW_ADDRESS_LIMIT + 1: the boot pool lives below 4 GiB. */
 const LOW_END = 0x1_0000_0000;
