@@ -9,6 +9,7 @@ import { InputError, ContractError } from '../util/errors.js';
 import { registerReplay } from './replay-command.js';
 import { registerParams } from './params-command.js';
 import { registerLab } from './lab-commands.js';
+import { registerSweep } from './sweep-command.js';
 import { registerCapture } from './capture-command.js';
 import { ExitCode } from './exit-code.js';
 
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   registerReplay(program);
   registerParams(program);
   registerLab(program);
+  registerSweep(program);
   registerCapture(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
