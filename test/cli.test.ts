@@ -56,3 +56,14 @@ test('swiotlb-lab exits 2 on usage errors and a missing file, 0 on --help', () =
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /no such file/);
 });
+
+test('swiotlb-lab run applies --set knobs and --duration, and the result carries them', () => {
+  const r = cli('run', 'virtio-blk', '--set', 'bs=131072', '--set', 'iodepth=4', '--duration', '20', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { knobs: Record<string, unknown>; config: { durationMs: number; workload: { knobs: Record<string, unknown> } } };
+  assert.equal(doc.knobs.bs, 131072);
+  assert.equal(doc.knobs.iodepth, 4);
+  assert.equal(doc.config.durationMs, 20);
+  assert.deepEqual(doc.config.workload.knobs, { bs: 131072, iodepth: 4 });
+  assert.equal(cli('run', '--set', 'nonsense=1').code, 2);
+});

@@ -23,10 +23,12 @@ test('runConfig carries its effective config and seed so a result can be reprodu
 
 test('runConfig counts agree with each other: bytes bounced, maps, unmaps and the device metrics', () => {
   const r = runConfig(effectiveConfig({ durationMs: 50 }));
-  const dev = r.devices[0] as Record<string, number>;
-  assert.equal(r.policy.maps, dev.maps);
-  assert.equal(r.policy.unmaps, dev.unmaps);
-  assert.ok(r.policy.bytesBounced >= dev.bytesMapped!, 'every mapped byte was copied to the bounce buffer');
+  const sum = (k: string) => r.devices.reduce((a, d) => a + (d[k] as number), 0);
+  assert.equal(r.devices.length, 4, 'the default burst drives four disks');
+  assert.equal(r.policy.maps, sum('maps'));
+  assert.equal(r.policy.unmaps, sum('unmaps'));
+  assert.equal(r.policy.mapFailures, sum('mapFailures'));
+  assert.ok(r.policy.bytesBounced >= sum('bytesMapped'), 'every mapped byte was copied to the bounce buffer');
   assert.equal(r.work.bytesCopied!.count, r.policy.bytesBounced);
   assert.ok(r.estimatedCpuNs > 0);
   assert.equal(r.occupancy.length > 10, true);
@@ -37,6 +39,6 @@ test('effectiveConfig rejects unknown fields and bad values with the path and th
   assert.throws(() => effectiveConfig({ machine: { cpus: 0 } }), /machine\.cpus must be a number from 1 to 1024: current value is 0/);
   assert.throws(() => runConfig(effectiveConfig({ policy: 'nope' })), /Unknown policy 'nope'/);
   assert.throws(() => runConfig(effectiveConfig({ workload: { name: 'nvme-randread', knobs: { iodepht: 3 } } })), /has no knob 'iodepht'/);
-  assert.throws(() => runConfig(effectiveConfig({ cmdline: '', machine: { ramBytes: 2 * 1024 ** 3 } })), /sets up no swiotlb pool/);
+  assert.throws(() => runConfig(effectiveConfig({ cmdline: '', machine: { ramBytes: 2 * 1024 ** 3, confidential: false } })), /sets up no swiotlb pool/);
   assert.equal(DEFAULT_RUN.policy, 'fixed');
 });

@@ -26,7 +26,7 @@ interface LabFlags {
   cma?: number;
   duration?: number;
   seed?: number;
-  knob: Record<string, unknown>;
+  set: Record<string, unknown>;
   json?: boolean;
 }
 
@@ -44,7 +44,8 @@ function withLabOptions(cmd: Command): Command {
     .addOption(new Option('--kernel <version>', 'kernel profile').choices([...PROFILES.keys()]))
     .option('--cpus <n>', 'CPUs', (v) => parsePositiveIntOption(v, '--cpus'))
     .option('--ram <size>', 'RAM, e.g. 8G', (v) => parseSize(v, '--ram'))
-    .option('--confidential', 'a confidential VM: all DMA bounces, 6 % of RAM pool, shared-memory hypercalls')
+    .option('--confidential', 'a confidential VM: all DMA bounces, 6 % of RAM pool, shared-memory hypercalls (the default)')
+    .option('--no-confidential', 'an ordinary machine (bouncing only where swiotlb=force or a DMA mask asks for it)')
     .option('--cmdline <words>', "swiotlb= kernel command line words (default 'swiotlb=force')")
     .option('--cma <MiB>', 'a CMA region of this many MiB below 1 GiB (sleepable callers may allocate from it)', (v) => parseIntOption(v, '--cma'))
     .option('--duration <ms>', 'simulated milliseconds', (v) => parsePositiveIntOption(v, '--duration'))
@@ -65,11 +66,11 @@ export function configFromFlags(workload: string | undefined, f: LabFlags): RunC
   const base = f.config !== undefined ? (loadConfigFile(f.config) as Record<string, unknown>) : {};
   const c = effectiveConfig(base, f.config ?? 'flags');
   if (workload !== undefined) c.workload = { name: workload, knobs: c.workload.name === workload ? c.workload.knobs : {} };
-  Object.assign(c.workload.knobs, f.knob);
+  Object.assign(c.workload.knobs, f.set);
   if (f.kernel !== undefined) c.kernel = f.kernel;
   if (f.cpus !== undefined) c.machine.cpus = f.cpus;
   if (f.ram !== undefined) c.machine.ramBytes = f.ram;
-  if (f.confidential === true) c.machine.confidential = true;
+  if (f.confidential !== undefined) c.machine.confidential = f.confidential;
   if (f.cmdline !== undefined) c.cmdline = f.cmdline;
   if (f.cma !== undefined) c.machine.cmaMiB = f.cma;
   if (f.duration !== undefined) c.durationMs = f.duration;

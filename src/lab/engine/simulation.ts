@@ -75,6 +75,8 @@ export class Simulation {
   readonly #meter: CostMeter;
   readonly #deferredWaiters = new Map<number, { job: number; tag: number; since: number; size: number }>();
   readonly #deferredResults = new Map<number, number>();
+  /** Time of the queued policy tick, or -1. */
+  #tickAt = -1;
   irqs = 0;
   events = 0;
   /** End time of the last map() (returned this way to avoid an allocation per call). */
@@ -273,6 +275,15 @@ export class Simulation {
     return start + this.o.costs.irqNs;
   }
 
+  /** Schedule the policy's next background run unless one is already queued for that time or earlier. */
+  #scheduleTick(due: number, t: number): void {
+    if (due === Infinity) return;
+    const at = Math.max(due, t + 1);
+    if (this.#tickAt >= 0 && this.#tickAt <= at) return;
+    this.#tickAt = at;
+    this.queue.push(at, EV_TICK, 0);
+  }
+
   #sample(): void {
     const s = this.o.policy.stats(this.now);
     this.occupancy.set(this.now, s.inUseBytes);
@@ -298,12 +309,16 @@ export class Simulation {
       this.now = t;
       this.events++;
       if (kind === EV_TICK) {
-        const next = this.o.policy.tick(t);
-        if (next !== Infinity) this.queue.push(Math.max(next, t + 1), EV_TICK, 0);
+        if (t === this.#tickAt) this.#tickAt = -1;
+        this.#scheduleTick(this.o.policy.tick(t), t);
       } else if (kind === EV_SAMPLE) {
         this.#sample();
         this.queue.push(t + this.o.sampleNs, EV_SAMPLE, 0);
-      } else this.jobs[kind - JOB_BASE]!.onEvent(this, ref);
+      } else {
+        this.jobs[kind - JOB_BASE]!.onEvent(this, ref);
+        // A call may have queued background work (a growth worker): run it when due.
+        this.#scheduleTick(this.o.policy.tick(t), t);
+      }
       const done = this.o.policy.takeCompleted();
       if (done.length === 0) continue;
       for (const c of done) {

@@ -80,11 +80,12 @@ export const MIXED_PRESETS: readonly WorkloadPreset[] = [
       { name: 'disks', default: 4, unit: 'devices', description: 'virtio disks' },
       { name: 'iodepth', default: 16, unit: 'requests', description: 'requests in flight per disk' },
       { name: 'bs', default: 262144, unit: 'bytes', description: 'request size' },
+      { name: 'maySleep', default: true, unit: 'boolean', description: 'submission may block (storvsc and blocking NVMe queues in the 2024 throttling RFC)' },
     ],
     build(sim, machine, k, cpus) {
       for (let d = 0; d < (k.disks as number); d++) {
         const dev = machine.addDevice({ name: `vd${String.fromCharCode(97 + d)}`, maxSegmentSize: 262144 });
-        sim.add(new BlockJob(dev, { bs: k.bs as number, iodepth: k.iodepth as number, readFraction: 0.5, latencyNs: 50_000, bandwidth: 1.5e9, cpu: d % cpus, maySleep: false, requeueNs: 3e6, bufferBase: BUFFER_BASE + d * 128 * MiB }));
+        sim.add(new BlockJob(dev, { bs: k.bs as number, iodepth: k.iodepth as number, readFraction: 0.5, latencyNs: 50_000, bandwidth: 1.5e9, cpu: d % cpus, maySleep: k.maySleep as boolean, requeueNs: 3e6, bufferBase: BUFFER_BASE + d * 128 * MiB }));
       }
     },
   },

@@ -33,6 +33,8 @@ export interface DynCounters {
   kfrees: number;
   /** Page-allocator calls: blocks allocated and freed (retries and rollbacks included). */
   pageAllocs: number;
+  /** Pages those allocations covered. */
+  pagesAllocated: number;
   pageFrees: number;
   /** Dynamic buffers that came from the CMA region. */
   cmaBuffers: number;
@@ -61,6 +63,7 @@ export function newDynCounters(): DynCounters {
     kmallocs: 0,
     kfrees: 0,
     pageAllocs: 0,
+    pagesAllocated: 0,
     pageFrees: 0,
     cmaBuffers: 0,
     cmaRuns: 0,

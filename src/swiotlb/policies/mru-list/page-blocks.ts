@@ -89,6 +89,7 @@ export function allocBuddyBlock(pages: PageAllocator, npages: number, physLimit:
     const addr = pages.alloc({ order, zone, maySleep, cma });
     if (addr < 0) return fail(out, pages.lastFailure ?? 'no_memory');
     c.pageAllocs++;
+    c.pagesAllocated += 2 ** order;
     if (addr + npages * PAGE_SIZE - 1 <= physLimit) {
       out.addr = addr;
       out.order = order;
@@ -151,6 +152,7 @@ export function allocCmaRun(pages: PageAllocator, npages: number, physLimit: num
     let why: DynAllocFailure | null = addr < 0 ? (pages.lastFailure ?? 'no_memory') : null;
     if (addr >= 0) {
       c.pageAllocs++;
+      c.pagesAllocated += 2 ** o;
       if (!inCma(pages, addr) || (start >= 0 && addr !== start + taken * PAGE_SIZE)) {
         pages.free(addr, o);
         c.pageFrees++;

@@ -14,6 +14,8 @@
  *
  * @module
  */
+import { MruListMeter } from './meter.js';
+import type { CostMeter } from '../../policy.js';
 import type { Device } from '../../../machine/device.js';
 import type { Machine } from '../../../machine/machine.js';
 import { DMA_ATTR_MAY_SLEEP, PAGE_SIZE, type DmaDirection } from '../../constants.js';
@@ -60,7 +62,11 @@ export class MruListPolicy implements SwiotlbPolicy {
     this.allowDyn = (options.dynamic ?? true) && !(options.restricted ?? false);
     const lookup = createLookup<number>(options.lookup ?? 'mru-list', options.tree ?? {});
     this.#dyn = createDynState(env.machine, env.confidential, lookup);
+    this.meter = new MruListMeter(this.pool.mem, this.#dyn.counters, [this.pool.range, lookup], env.machine);
   }
+
+  /** Work counters the lab prices per call. */
+  readonly meter: CostMeter;
 
   /** Kernel profile of the pool. */
   get profile(): IoTlbMem['profile'] {
