@@ -35,8 +35,9 @@ class LineSink {
   private readonly parser: LineParser;
   private readonly stats: StatsCollector;
   private readonly options: ReadTraceOptions;
-  /** Bytes after the last newline so far (start of the next line). */
-  private carry: Buffer | null = null;
+  /** Bytes after the last newline so far (start of the next line), as pieces joined once the line ends. */
+  private carry: Buffer[] = [];
+  private carryLen = 0;
   /** Inside an over-long line that lenient mode skips. */
   private discarding = false;
 
@@ -50,15 +51,18 @@ class LineSink {
   write(buf: Buffer): void {
     this.stats.textBytes += buf.length;
     let from = 0;
-    if (this.carry !== null) {
-      // Finish the carried line with a small copy; the chunk itself is read in place.
+    if (this.carryLen > 0) {
       const nl = buf.indexOf(10);
-      const head = Buffer.concat([this.carry, nl < 0 ? buf : buf.subarray(0, nl)]);
-      this.carry = null;
       if (nl < 0) {
-        this.keep(head);
+        // Still inside the carried line: add the piece (no re-copy of what was carried).
+        this.keep(buf);
         return;
       }
+      // Finish the carried line with one join; the chunk itself is read in place.
+      this.carry.push(buf.subarray(0, nl));
+      const head = Buffer.concat(this.carry, this.carryLen + nl);
+      this.carry = [];
+      this.carryLen = 0;
       this.lines(head, 0, head.length);
       from = nl + 1;
     }
@@ -72,17 +76,22 @@ class LineSink {
 
   /** Parse the last line, which had no newline. */
   end(): void {
-    const rest = this.carry;
-    this.carry = null;
-    if (rest !== null && rest.length > 0 && !this.discarding) this.lines(rest, 0, rest.length);
+    const rest = this.carryLen > 0 ? Buffer.concat(this.carry, this.carryLen) : null;
+    this.carry = [];
+    this.carryLen = 0;
+    if (rest !== null && !this.discarding) this.lines(rest, 0, rest.length);
   }
 
+  /** Carry bytes of an unfinished line (copied: the input buffer may be reused). */
   private keep(bytes: Buffer): void {
     if (this.discarding) return;
-    if (bytes.length <= MAX_LINE_LENGTH) {
-      this.carry = Buffer.from(bytes);
+    if (this.carryLen + bytes.length <= MAX_LINE_LENGTH) {
+      this.carry.push(Buffer.from(bytes));
+      this.carryLen += bytes.length;
       return;
     }
+    this.carry = [];
+    this.carryLen = 0;
     this.tooLong(++this.stats.lines);
     this.discarding = true;
   }
