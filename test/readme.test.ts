@@ -18,8 +18,15 @@ test('README library example is examples/quick-start.ts verbatim, and it runs', 
 test('README quick-start commands are the ones CI and npm scripts run', () => {
   const readme = readFileSync(`${root}README.md`, 'utf8');
   const ci = readFileSync(`${root}.ci/run`, 'utf8');
-  assert.ok(readme.includes('npm ci && npx swiotlb-lab replay'));
+  assert.ok(readme.includes('npm ci && npx swiotlb-lab compare'));
   assert.ok(readme.includes('npm ci && npm test'));
   assert.match(ci, /npm ci/);
   assert.match(ci, /npm test/);
+});
+
+test('README shows the default compare exactly as the command prints it', () => {
+  const readme = readFileSync(`${root}README.md`, 'utf8');
+  const r = spawnSync(process.execPath, ['bin/swiotlb-lab.mjs', 'compare'], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(readme.includes(r.stdout.trimEnd()), 'README holds the current output of npx swiotlb-lab compare');
 });

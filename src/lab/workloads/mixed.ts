@@ -57,7 +57,7 @@ export const MIXED_PRESETS: readonly WorkloadPreset[] = [
       const bytes = (k.frameMiB as number) * MiB;
       const period = 1e9 / (k.fps as number);
       const seg = (k.segmentMiB as number) === 0 ? bytes : (k.segmentMiB as number) * MiB;
-      sim.add(new PeriodicJob(dev, { bytes, segmentBytes: seg, periodNs: period, lifetimeNs: period * 2, leakFraction: 0, dir: 'to_device', maySleep: k.maySleep as boolean, cpu: 0, bufferBase: 0x1_2000_0000 }));
+      sim.add(new PeriodicJob(dev, { bytes, segmentBytes: seg, periodNs: period, lifetimeNs: period * 2, leakFraction: 0, dir: 'to_device', maySleep: k.maySleep as boolean, cpu: 0, bufferBase: 0x5000_0000 }));
     },
   },
   {
