@@ -180,6 +180,22 @@ export class AddressMap {
    * @returns true when every byte is RAM.
    * @remarks Context: any. Hot path: no allocation.
    */
+  /**
+   * The RAM range holding an address.
+   *
+   * @param addr - Physical address.
+   * @returns The range, or null when addr is not RAM.
+   * @remarks Context: any.
+   */
+  ramRangeOf(addr: number): MemRange | null {
+    const starts = this.starts;
+    const ends = this.ends;
+    for (let i = 0; i < starts.length; i++) {
+      if (addr < ends[i]!) return addr >= starts[i]! ? { start: starts[i]!, end: ends[i]! } : null;
+    }
+    return null;
+  }
+
   isRam(addr: number, len: number): boolean {
     const starts = this.starts;
     const ends = this.ends;

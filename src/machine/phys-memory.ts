@@ -276,10 +276,20 @@ export class PhysMemory {
     };
   }
 
+  /** The RAM range [lo, hi) the last checked access fell in (a one-entry cache). */
+  private lastLo = 0;
+  private lastHi = 0;
+
   private check(what: string, addr: number, len: number): void {
+    if (addr >= this.lastLo && addr + len <= this.lastHi && Math.floor(addr) === addr && Math.floor(len) === len && len >= 0) return;
     if (len === 0 && Number.isSafeInteger(addr) && addr >= 0) return;
     if (Math.floor(addr) !== addr || Math.floor(len) !== len || !this.map.isRam(addr, len)) {
       throw new RangeError(`Cannot ${what} ${len} bytes at ${hex(addr)}: [${hex(addr)}-${hex(addr + len)}) is not RAM`);
+    }
+    const r = this.map.ramRangeOf(addr);
+    if (r !== null) {
+      this.lastLo = r.start;
+      this.lastHi = r.end;
     }
   }
 

@@ -54,6 +54,13 @@ export class SearchRequest {
   /** Cache key of the device/pool part (tblSlot, maxSlots): last pool DMA start and boundary mask. */
   cachedDmaStart = -1;
   cachedBoundary = -1;
+  /** Cache key of the mask part: family, MA, AA, and (page or larger, orig 0) bits. */
+  cachedFamily = '';
+  cachedMA = -1;
+  cachedAA = -1;
+  cachedKey = -1;
+  /** Slot-address bits that must equal orig's (slot units). */
+  matchSlots = 0;
 }
 
 /**
@@ -79,9 +86,29 @@ export function fillSearchRequest(
   poolDmaStart: number,
   boundaryMask: number,
 ): void {
+  const big = searchSize >= PAGE_SIZE;
+  req.nslots = Math.ceil(searchSize / IO_TLB_SIZE);
+  // The masks and stride depend only on these inputs: reuse them when unchanged
+  // (consecutive maps of one device in one size class).
+  const key = (big ? 1 : 0) | (origAddr === 0 ? 2 : 0);
+  if (
+    req.cachedFamily === family &&
+    req.cachedMA === minAlignMask &&
+    req.cachedAA === allocAlignMask &&
+    req.cachedKey === key &&
+    req.cachedDmaStart === poolDmaStart &&
+    req.cachedBoundary === boundaryMask
+  ) {
+    const mask = req.alignMask;
+    req.alignWant = mask === 0 ? 0 : (lowBits(origAddr, IO_TLB_SIZE * req.period) >> IO_TLB_SHIFT) & req.matchSlots;
+    return;
+  }
+  req.cachedFamily = family;
+  req.cachedMA = minAlignMask;
+  req.cachedAA = allocAlignMask;
+  req.cachedKey = key;
   const MA = minAlignMask;
   let AA = allocAlignMask;
-  const big = searchSize >= PAGE_SIZE;
   let zero = 0; // bits (bytes) of the slot address that must be zero
   let match = 0; // bits (bytes) that must equal orig's
   let stride: number;
@@ -122,9 +149,9 @@ export function fillSearchRequest(
     req.cachedDmaStart = poolDmaStart;
     req.cachedBoundary = boundaryMask;
   }
-  req.nslots = Math.ceil(searchSize / IO_TLB_SIZE);
   req.stride = stride;
   req.alignMask = mask;
+  req.matchSlots = matchSlots;
   // Only the orig bits under the (small) mask matter: take them without a division.
   req.alignWant = mask === 0 ? 0 : lowBits(origAddr, IO_TLB_SIZE * period) >> IO_TLB_SHIFT & matchSlots;
   req.period = period;
