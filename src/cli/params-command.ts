@@ -9,7 +9,7 @@ import { explainKernelCmdline } from '../swiotlb/params-explain.js';
 import { formatParamFindings } from '../swiotlb/params-findings.js';
 import { computeBootPool } from '../swiotlb/sizing.js';
 import { getProfile, PROFILES } from '../swiotlb/profiles.js';
-import { parseIntOption, parsePositiveIntOption } from './options.js';
+import { parsePositiveIntOption } from './options.js';
 import { parseSize } from './size-option.js';
 
 /**

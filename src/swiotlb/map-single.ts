@@ -265,7 +265,19 @@ export function swiotlbReleaseSlots(mem: IoTlbMem, dev: Device, tlb: number): nu
   return releaseInPool(mem, poolOf(mem, tlb, 'release'), dev, tlb);
 }
 
-function releaseInPool(mem: IoTlbMem, pool: IoTlbPool, dev: Device, tlb: number): number {
+/**
+ * swiotlb_release_slots() for a bounce address whose pool is already known
+ * (6.11+ passes the pool down; dynamic kernels look it up first).
+ *
+ * @param mem - The allocator.
+ * @param pool - The pool holding tlb.
+ * @param dev - Device (its min_align_mask recovers the slot from the address).
+ * @param tlb - Bounce address.
+ * @returns Slots freed.
+ * @throws ContractError (code `unmap_not_mapped`) when tlb is not the address of a live allocation.
+ * @remarks Context: takes the owning area's lock.
+ */
+export function releaseInPool(mem: IoTlbMem, pool: IoTlbPool, dev: Device, tlb: number): number {
   const off = lowBits(tlb, IO_TLB_SIZE) & dev.minAlignMask;
   // Like the kernel's ">> IO_TLB_SHIFT": an interior address rounds down.
   let index = Math.floor((tlb - off - pool.start) / IO_TLB_SIZE) | 0;

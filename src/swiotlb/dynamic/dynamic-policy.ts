@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { allocatorCounts } from '../policy-stats.js';
 import type { Device } from '../../machine/device.js';
 import type { Machine } from '../../machine/machine.js';
 import { IO_TLB_SIZE, type DmaDirection } from '../constants.js';
@@ -166,12 +167,8 @@ export class DynamicPolicy implements SwiotlbPolicy {
     const enc = this.#machine.encryption.counters();
     return {
       ...emptyStats(this.name),
-      maps: c.maps,
-      mapFailures: c.mapFailures,
+      ...allocatorCounts([d.mem]),
       failuresByCode: { ...this.#failuresByCode },
-      unmaps: c.unmaps,
-      syncs: c.syncs,
-      bytesBounced: c.bytesBouncedToDevice + c.bytesBouncedFromDevice,
       reservedBytes: d.reserved.current,
       peakReservedBytes: d.reserved.peak,
       inUseBytes: d.mem.totalUsed * IO_TLB_SIZE,
@@ -185,7 +182,6 @@ export class DynamicPolicy implements SwiotlbPolicy {
       lookups: dc.lookups,
       nodesVisited: dc.nodesVisited,
       lockAcquisitions: c.areaLockAcquisitions + dc.devLockAcquisitions + dc.memLockAcquisitions,
-      searchSteps: c.searchSteps,
     };
   }
 }

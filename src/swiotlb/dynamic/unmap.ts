@@ -9,44 +9,15 @@
  *
  * @module
  */
+import { releaseInPool } from '../map-single.js';
 import type { Device } from '../../machine/device.js';
-import { lowBits } from '../../machine/mask.js';
-import { DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE, IO_TLB_SIZE, type DmaDirection } from '../constants.js';
-import type { IoTlbMem } from '../io-tlb-mem.js';
-import type { IoTlbPool } from '../pool.js';
-import { releaseSlots } from '../slots.js';
+import { DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE, type DmaDirection } from '../constants.js';
 import { swiotlbBounce } from '../bounce.js';
 import { ContractError } from '../../util/errors.js';
 import { devIoTlb, type DynIoTlbMem } from './dyn-mem.js';
 import { poolOfBounce, poolPassedDown } from './lookup.js';
 import { swiotlbDelTransient } from './transient.js';
 
-/**
- * swiotlb_release_slots() for a known pool.
- *
- * @param mem - The allocator.
- * @param pool - Pool holding tlb (not transient).
- * @param dev - Device (min_align_mask recovers the first slot).
- * @param tlb - Bounce address.
- * @returns Slots freed.
- * @throws ContractError (code `unmap_not_mapped`) when tlb is not the address of a live allocation.
- * @remarks Context: any; takes the owning area's lock.
- */
-export function releaseInPool(mem: IoTlbMem, pool: IoTlbPool, dev: Device, tlb: number): number {
-  const off = lowBits(tlb, IO_TLB_SIZE) & dev.minAlignMask;
-  let index = Math.floor((tlb - off - pool.start) / IO_TLB_SIZE) | 0;
-  if (mem.profile.padSlots) index -= pool.padSlots[index]!;
-  if (index < 0 || pool.head[index] !== 1) {
-    throw new ContractError('unmap_not_mapped', `Cannot release 0x${tlb.toString(16)} for ${dev.name}: slot ${index} of pool ${pool.id} is not the start of a live mapping`);
-  }
-  const nslots = Math.ceil((pool.allocSize[index]! + off) / IO_TLB_SIZE);
-  const area = (index / pool.areaNslabs) | 0;
-  mem.counters.areaLockAcquisitions++;
-  pool.areaLocks[area]!++;
-  releaseSlots(pool, index, nslots);
-  mem.totalUsed -= nslots;
-  return nslots;
-}
 
 /**
  * swiotlb_tbl_unmap_single() of a dynamic kernel.

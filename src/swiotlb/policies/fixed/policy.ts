@@ -19,6 +19,7 @@ import {
 import { swiotlbMaxMappingSize } from '../../limits.js';
 import { emptyStats, type CostMeter, type DeferredCompletion, type CallContext, type LiveBuffer, type MapRequest, type PolicyEnv, type PolicyStats, type SwiotlbPolicy } from '../../policy.js';
 import type { MappingFailure } from '../../failure.js';
+import { allocatorCounts, HostSharing } from '../../policy-stats.js';
 import { InputError } from '../../../util/errors.js';
 
 /** The fixed pool's work, read straight from its allocator's counters (no copying). */
@@ -66,7 +67,6 @@ export class FixedPolicy implements SwiotlbPolicy {
   readonly name: string = 'fixed';
   readonly mem: IoTlbMem;
   readonly meter: CostMeter;
-  readonly #machine: Machine;
   /** Per head slot of a live mapping: its bounce address, size and device id (0 = none). */
   readonly #liveTlb: Float64Array;
   readonly #liveSize: Float64Array;
@@ -74,8 +74,7 @@ export class FixedPolicy implements SwiotlbPolicy {
   readonly #devices = new Map<number, Device>();
   #liveCount = 0;
   readonly #failuresByCode: PolicyStats['failuresByCode'] = {};
-  readonly #hypercallsAtStart: number;
-  readonly #sharedAtStart: number;
+  readonly #sharing: HostSharing;
   #peakUsed = 0;
 
   /**
@@ -93,9 +92,8 @@ export class FixedPolicy implements SwiotlbPolicy {
     this.#liveSize = new Float64Array(cap);
     this.#liveDev = new Int32Array(cap);
     this.meter = new FixedMeter(mem, machine);
-    this.#machine = machine;
-    this.#hypercallsAtStart = hypercallsAtStart;
-    this.#sharedAtStart = sharedAtStart;
+
+    this.#sharing = new HostSharing(machine, { hypercalls: hypercallsAtStart, pagesSharedTotal: sharedAtStart });
   }
 
   get profile(): IoTlbMem['profile'] {
@@ -191,29 +189,18 @@ export class FixedPolicy implements SwiotlbPolicy {
 
   /** {@inheritDoc SwiotlbPolicy.stats} */
   stats(now: number): PolicyStats {
-    const c = this.mem.counters;
-    const enc = this.#machine.encryption.counters();
     const reserved = this.mem.nslabs * IO_TLB_SIZE;
     return {
       ...emptyStats(this.name),
-      maps: c.maps,
-      mapFailures: c.mapFailures,
+      ...allocatorCounts([this.mem]),
+      ...this.#sharing.counts(),
       failuresByCode: { ...this.#failuresByCode },
-      unmaps: c.unmaps,
-      syncs: c.syncs,
-      bytesBounced: c.bytesBouncedToDevice + c.bytesBouncedFromDevice,
       reservedBytes: reserved,
       peakReservedBytes: reserved,
       inUseBytes: memUsed(this.mem) * IO_TLB_SIZE,
       peakInUseBytes: this.#peakUsed * IO_TLB_SIZE,
       reservedByteNs: reserved * now,
       pools: this.mem.pools.length,
-      hypercalls: enc.hypercalls - this.#hypercallsAtStart,
-      sharedPages: enc.pagesSharedTotal - this.#sharedAtStart,
-      lookups: c.lookups,
-      nodesVisited: c.lookups,
-      lockAcquisitions: c.areaLockAcquisitions,
-      searchSteps: c.searchSteps,
     };
   }
 }

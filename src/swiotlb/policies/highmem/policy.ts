@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { allocatorCounts } from '../../policy-stats.js';
 import type { Device } from '../../../machine/device.js';
 import type { Machine } from '../../../machine/machine.js';
 import { IO_TLB_SIZE, type DmaDirection } from '../../constants.js';
@@ -154,16 +155,12 @@ export class HighmemPolicy implements SwiotlbPolicy {
   stats(now: number): PolicyStats {
     const mems = this.high === null ? [this.low] : [this.low, this.high];
     const sum = (f: (m: IoTlbMem) => number): number => mems.reduce((a, m) => a + f(m), 0);
-    const enc = this.#machine.encryption.counters();
     const reserved = sum((m) => m.nslabs) * IO_TLB_SIZE;
+    const enc = this.#machine.encryption.counters();
     return {
       ...emptyStats(this.name),
-      maps: sum((m) => m.counters.maps),
-      mapFailures: sum((m) => m.counters.mapFailures),
+      ...allocatorCounts(mems),
       failuresByCode: { ...this.#failuresByCode },
-      unmaps: sum((m) => m.counters.unmaps),
-      syncs: sum((m) => m.counters.syncs),
-      bytesBounced: sum((m) => m.counters.bytesBouncedToDevice + m.counters.bytesBouncedFromDevice),
       reservedBytes: reserved,
       peakReservedBytes: reserved,
       inUseBytes: sum(memUsed) * IO_TLB_SIZE,
@@ -172,10 +169,6 @@ export class HighmemPolicy implements SwiotlbPolicy {
       pools: sum((m) => m.pools.length),
       hypercalls: enc.hypercalls - this.#hypercalls0,
       sharedPages: enc.pagesSharedTotal - this.#shared0,
-      lookups: sum((m) => m.counters.lookups),
-      nodesVisited: sum((m) => m.counters.lookups),
-      lockAcquisitions: sum((m) => m.counters.areaLockAcquisitions),
-      searchSteps: sum((m) => m.counters.searchSteps),
     };
   }
 }
