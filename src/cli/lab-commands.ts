@@ -27,6 +27,7 @@ interface LabFlags {
   duration?: number;
   seed?: number;
   set: Record<string, unknown>;
+  check?: boolean;
   json?: boolean;
 }
 
@@ -51,6 +52,7 @@ function withLabOptions(cmd: Command): Command {
     .option('--duration <ms>', 'simulated milliseconds', (v) => parsePositiveIntOption(v, '--duration'))
     .option('--seed <n>', 'random seed', (v) => parseIntOption(v, '--seed'))
     .option('--set <knob=value>', 'set a workload knob (repeatable; see swiotlb-lab workloads)', parseKnob, {})
+    .option('--check', 'DMA-API debugging: check every call against the live mappings and diagnose leaks')
     .option('--json', 'print one JSON document');
 }
 
@@ -75,6 +77,7 @@ export function configFromFlags(workload: string | undefined, f: LabFlags): RunC
   if (f.cma !== undefined) c.machine.cmaMiB = f.cma;
   if (f.duration !== undefined) c.durationMs = f.duration;
   if (f.seed !== undefined) c.seed = f.seed;
+  if (f.check === true) c.check = true;
   return effectiveConfig(c, f.config ?? 'flags');
 }
 

@@ -62,5 +62,13 @@ export function formatCompare(results: RunResult[]): string {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const c = first.config;
   const title = `workload ${c.workload.name}, kernel ${c.kernel}, ${c.machine.cpus} CPUs, ${c.machine.ramBytes / 1024 ** 3} GiB${c.machine.confidential ? ', confidential VM' : ''}, '${c.cmdline}' (pool ${fmtBytes(first.pool.bytes)}), ${c.durationMs} ms simulated, seed ${c.seed}`;
-  return `${title}\n\n${line(head)}\n${rows.map(line).join('\n')}\n\nCounts are exact; times are estimates from the cost model (swiotlb-lab costs shows it; override with --config).\n`;
+  const debug: string[] = [];
+  for (const r of results) {
+    if (r.dmaDebug === null) continue;
+    const counts = Object.entries(r.dmaDebug.counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'no misuse found';
+    debug.push(`dma-debug (${r.config.policy}): ${counts}`);
+    for (const v of r.dmaDebug.diagnosis.verdict) debug.push(`  ${v}`);
+  }
+  const tail = debug.length > 0 ? `\n${debug.join('\n')}\n` : '';
+  return `${title}\n\n${line(head)}\n${rows.map(line).join('\n')}\n${tail}\nCounts are exact; times are estimates from the cost model (swiotlb-lab costs shows it; override with --config).\n`;
 }

@@ -19,6 +19,8 @@ export interface RunConfig {
   durationMs: number;
   sampleMs: number;
   costs: Record<string, number>;
+  /** Run DMA-API debugging (dma-debug checks, leak diagnosis). */
+  check: boolean;
 }
 
 /**
@@ -38,6 +40,7 @@ export const DEFAULT_RUN: RunConfig = {
   durationMs: 200,
   sampleMs: 1,
   costs: {},
+  check: false,
 };
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -91,6 +94,7 @@ export function effectiveConfig(partial: unknown, where = 'config'): RunConfig {
     if (typeof w.name !== 'string') bad('workload.name', 'a string', w.name);
     c.workload = { name: w.name as string, knobs: isObject(w.knobs) ? w.knobs : w.knobs === undefined ? {} : bad('workload.knobs', 'an object', w.knobs) };
   }
+  if (p.check !== undefined) c.check = typeof p.check === 'boolean' ? p.check : bad('check', 'true or false', p.check);
   if (p.costs !== undefined) {
     if (!isObject(p.costs)) bad('costs', 'an object', p.costs);
     c.costs = p.costs as Record<string, number>;

@@ -21,6 +21,8 @@ import { getWorkload } from './workloads/index.js';
 import { resolveKnobs } from './workloads/workload.js';
 import type { RunConfig } from './run-config.js';
 import { InputError } from '../util/errors.js';
+import { DmaDebug } from '../dma/dma-debug.js';
+import { diagnoseLeaks, type LeakDiagnosis } from '../dma/leak-diagnosis.js';
 
 /** The result of one run. Deterministic for a given config. */
 export interface RunResult {
@@ -38,6 +40,8 @@ export interface RunResult {
   occupancy: SeriesPoint[];
   reserved: SeriesPoint[];
   costs: Record<CostName, number>;
+  /** dma-debug findings and the leak diagnosis (runs with check: true). */
+  dmaDebug: { counts: DmaDebug['counts']; findings: DmaDebug['findings']; diagnosis: LeakDiagnosis } | null;
 }
 
 const UNIT_OF: Record<string, CostName> = {
@@ -96,7 +100,8 @@ export function runConfig(c: RunConfig): RunResult {
   );
   const dma = createDmaContext(policy, boot.forceBounce);
   const durationNs = c.durationMs * 1e6;
-  const sim = new Simulation({ machine, dma, policy, cpus: c.machine.cpus, costs, seed: c.seed, durationNs, sampleNs: c.sampleMs * 1e6 });
+  const debug = c.check ? new DmaDebug() : undefined;
+  const sim = new Simulation({ machine, dma, policy, cpus: c.machine.cpus, costs, seed: c.seed, durationNs, sampleNs: c.sampleMs * 1e6, ...(debug ? { debug } : {}) });
   preset.build(sim, machine, knobs, c.machine.cpus);
   sim.run();
   const end = durationNs;
@@ -120,6 +125,11 @@ export function runConfig(c: RunConfig): RunResult {
     const m = [...sim.metrics.values()].find((x) => x.name === p.dev.name);
     if (m) m.leaked++;
   }
+  let dmaDebug: RunResult['dmaDebug'] = null;
+  if (debug !== undefined) {
+    const names = new Map(machine.devices().map((d) => [d.id, d.name] as const));
+    dmaDebug = { counts: debug.counts, findings: debug.findings, diagnosis: diagnoseLeaks(debug, names, end, stats.mapFailures, stats.peakReservedBytes) };
+  }
   return {
     schemaVersion: 1,
     config: c,
@@ -134,5 +144,6 @@ export function runConfig(c: RunConfig): RunResult {
     occupancy: sim.occupancy.finish(end),
     reserved: sim.reserved.finish(end),
     costs,
+    dmaDebug,
   };
 }

@@ -17,6 +17,7 @@ import { createPrng, type Prng } from '../../machine/prng.js';
 import { DMA_ATTR_MAY_SLEEP, type DmaDirection } from '../../swiotlb/constants.js';
 import { MAP_BLOCKED, MAP_DEFERRED, type CostMeter, type SwiotlbPolicy } from '../../swiotlb/policy.js';
 import { StatsMeter } from '../cost/stats-meter.js';
+import type { DmaDebug } from '../../dma/dma-debug.js';
 import { dmaDirectMapPage, dmaDirectUnmapPage, DMA_MAPPING_ERROR } from '../../dma/dma-direct.js';
 import type { DmaContext } from '../../dma/dma-context.js';
 import type { CostModel } from '../cost/cost-model.js';
@@ -45,6 +46,8 @@ export interface SimulationOptions {
   durationNs: number;
   /** Occupancy sampling interval. */
   sampleNs: number;
+  /** DMA-API checker, when the run asks for one. */
+  debug?: DmaDebug;
 }
 
 const EV_TICK = 0;
@@ -196,6 +199,7 @@ export class Simulation {
       m.bytesMapped += size;
       m.liveBytes += size;
       if (m.liveBytes > m.peakLiveBytes) m.peakLiveBytes = m.liveBytes;
+      this.o.debug?.map(dev, dma, size, dir, end, `${dev.name} map at t=${Math.round(t)} ns`);
     }
     this.callEnd = end;
     return dma;
@@ -216,6 +220,7 @@ export class Simulation {
     const m = this.dev(dev);
     const key = this.o.policy.lockKey?.(dev, dma, cpu) ?? -1;
     const begin = this.#startCall(cpu, t, key, m);
+    this.o.debug?.unmap(dev, dma, size, dir, `${dev.name} unmap at t=${Math.round(t)} ns`, begin);
     dmaDirectUnmapPage(this.o.dma, dev, dma, size, dir, 0);
     const end = this.#endCall(cpu, begin, key, this.o.costs.unmapCallNs);
     m.unmaps++;
@@ -333,6 +338,7 @@ export class Simulation {
         if (m.liveBytes > m.peakLiveBytes) m.peakLiveBytes = m.liveBytes;
         m.bytesMapped += w.size;
         this.#deferredResults.set(w.job * 0x10000 + w.tag, c.tlb + dev.dmaOffset);
+        this.o.debug?.map(dev, c.tlb + dev.dmaOffset, w.size, c.request.dir, c.at, `${dev.name} deferred map completed at t=${Math.round(c.at)} ns`);
         this.schedule(Math.max(c.at, t), w.job, w.tag);
       }
     }
