@@ -70,3 +70,20 @@ test('leak diagnosis: a burst that outgrows the pool is called a pool that is to
   assert.ok(r.dmaDebug!.diagnosis.verdict.some((v) => /too small or too fragmented/.test(v)));
   assert.deepEqual(r.dmaDebug!.counts, {}, 'the built-in workloads use the DMA API correctly');
 });
+
+test('replay --check reports a double unmap in a trace with its file and line', async () => {
+  const { readFileSync, writeFileSync, mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { replayTraceFile } = await import('../src/lab/replay/replay-file.js');
+  const src = readFileSync(new URL('./fixtures/oracle/nvme_smoke_smp2/trace.txt', import.meta.url), 'utf8').split('\n');
+  const i = src.findIndex((l) => l.includes('unmap_single:'));
+  const lines = [...src.slice(0, i + 2), src[i]!, src[i + 1]!, ...src.slice(i + 2)];
+  const f = join(mkdtempSync(join(tmpdir(), 'dbg-')), 'double.txt');
+  writeFileSync(f, lines.join('\n'));
+  const r = await replayTraceFile(f, { check: true });
+  assert.equal(r.dmaDebug?.counts.double_unmap, 1);
+  assert.equal(r.dmaDebug?.findings[0]?.where, `${f}:${i + 3}`);
+  const clean = await replayTraceFile(new URL('./fixtures/oracle/nvme_smoke_smp2/trace.txt', import.meta.url).pathname, { check: true });
+  assert.deepEqual(clean.dmaDebug?.counts, {});
+});

@@ -74,6 +74,7 @@ export function registerReplay(program: Command): void {
     .option('--json', 'print one JSON document')
     .option('--lenient', 'count and skip malformed lines instead of failing')
     .option('--scan', 'use the slot-by-slot reference search instead of the fast one')
+    .option('--check', 'DMA-API debugging of the trace: unmaps of unmapped addresses, size/direction mismatches, syncs outside mappings, leaks')
     .option('--pool-start <addr>', 'pool start when the trace has no pool line', (v) => parseIntOption(v, '--pool-start'))
     .option('--nslabs <n>', 'pool slots when the trace has no pool line', (v) => parsePositiveIntOption(v, '--nslabs'))
     .option('--nareas <n>', 'pool areas when the trace has no pool line', (v) => parsePositiveIntOption(v, '--nareas'))
@@ -83,7 +84,7 @@ export function registerReplay(program: Command): void {
       (v, acc: Map<string, DmaReplayDevice>) => parseDeviceSpec(v, acc),
       new Map<string, DmaReplayDevice>(),
     )
-    .action(async (traces: string[], o: { kernel: string; json?: boolean; lenient?: boolean; scan?: boolean; poolStart?: number; nslabs?: number; nareas?: number; device: Map<string, DmaReplayDevice> }) => {
+    .action(async (traces: string[], o: { kernel: string; json?: boolean; lenient?: boolean; scan?: boolean; check?: boolean; poolStart?: number; nslabs?: number; nareas?: number; device: Map<string, DmaReplayDevice> }) => {
       const files = traces.length > 0 ? traces : builtinTraces();
       if (files.length === 0) throw new InputError('no_trace', 'No trace given and no bundled traces found');
       for (const f of files) {
@@ -97,7 +98,7 @@ export function registerReplay(program: Command): void {
       const results: ReplayResult[] = [];
       for (const f of files) {
         results.push(
-          await replayTraceFile(f, { kernel: o.kernel, lenient: o.lenient ?? false, searchImpl: o.scan === true ? 'scan' : 'fast', devices: o.device, ...(pool ? { pool } : {}) }),
+          await replayTraceFile(f, { kernel: o.kernel, lenient: o.lenient ?? false, searchImpl: o.scan === true ? 'scan' : 'fast', check: o.check === true, devices: o.device, ...(pool ? { pool } : {}) }),
         );
       }
       if (o.json === true) process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : { schemaVersion: 1, traces: results }, null, 2)}\n`);

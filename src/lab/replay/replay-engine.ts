@@ -34,6 +34,7 @@ import type { MapSingleEvent, UnmapSingleEvent, PoolEvent } from '../trace/event
 import type { ReplayMismatch, ReplayPoolConfig } from './replay-types.js';
 import type { DmaDirection } from '../../swiotlb/constants.js';
 import { ReplayTally } from './replay-tally.js';
+import { DmaDebug } from '../../dma/dma-debug.js';
 import { DmaEventReplayer, type DmaReplayDevice } from './dma-replay.js';
 import type { DmaTraceEvent } from '../trace/dma-events.js';
 
@@ -63,6 +64,8 @@ export interface ReplayEngineOptions {
   searchImpl?: 'fast' | 'scan';
   /** Count and skip events that match no pending call instead of failing. */
   lenient?: boolean;
+  /** Run DMA-API debugging on the trace's calls. */
+  check?: boolean;
   /** min_align_mask / boundary per device name, for dma:* traces (they do not print them). */
   devices?: ReadonlyMap<string, DmaReplayDevice>;
 }
@@ -80,6 +83,8 @@ export class ReplayEngine {
   mem: IoTlbMem | null = null;
   poolConfig: ReplayPoolConfig | null = null;
   mode: 'in-lock' | 'entry' | 'dma-events' | 'empty' = 'empty';
+  /** DMA-API checker (--check), or null. */
+  readonly debug: DmaDebug | null;
   /** The dma:* replayer, created at the first dma:* event. */
   dmaReplayer: DmaEventReplayer | null = null;
   readonly #bouncedCpus = new Set<number>();
@@ -96,6 +101,7 @@ export class ReplayEngine {
     this.#file = file;
     this.#opts = opts;
     this.profile = getProfile(opts.kernel ?? '6.1');
+    this.debug = opts.check === true ? new DmaDebug() : null;
   }
 
   /**
@@ -143,6 +149,7 @@ export class ReplayEngine {
         const mem = this.#requireMem(ev.line);
         const dev = this.#device(ev.dev, ev.name, 0, MASK_ALL, ev.line);
         this.tally.syncs++;
+        this.debug?.sync(dev, ev.tlb, ev.size, ev.dir as DmaDirection, `${this.#file}:${ev.line}`);
         if (ev.kind === 'sync_for_cpu') swiotlbSyncSingleForCpu(mem, dev, ev.tlb, ev.size, ev.dir as DmaDirection);
         else swiotlbSyncSingleForDevice(mem, dev, ev.tlb, ev.size, ev.dir as DmaDirection);
         return;
@@ -300,6 +307,7 @@ export class ReplayEngine {
     if (tlb < 0) this.tally.failure(mem.lastFailure?.code ?? 'unknown');
     const used = memUsed(mem);
     if (used > this.tally.peakUsed) this.tally.peakUsed = used;
+    if (tlb >= 0) this.debug?.map(p.dev, tlb, p.ev.msz, p.ev.dir as DmaDirection, ev.line, `${this.#file}:${p.ev.line}`);
     if (tlb === ev.ret) this.tally.matched++;
     else this.tally.mismatch(this.#mismatch(ev.line, 'map_single_ret', { ret: ev.ret }, { ret: tlb }, p.done ? p.found.index : -1));
   }
@@ -317,6 +325,7 @@ export class ReplayEngine {
     const mem = this.mem!;
     const dev = this.#device(ev.dev, ev.name, ev.minalign, MASK_ALL, ev.line);
     this.tally.unmaps++;
+    this.debug?.unmap(dev, ev.tlb, ev.msz, ev.dir as DmaDirection, `${this.#file}:${ev.line}`, ev.line);
     swiotlbTblUnmapSingle(mem, dev, ev.tlb, ev.msz, ev.dir as DmaDirection, ev.attrs);
   }
 

@@ -71,6 +71,7 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
     dma: engine.dmaReplayer === null ? null : { directMaps: engine.dmaReplayer.directMaps, directOps: engine.dmaReplayer.directOps, allocs: engine.dmaReplayer.allocs, liveAtEnd: engine.dmaReplayer.live() },
     bouncedEvents: t.bounced,
     pendingAtEnd: pending,
+    dmaDebug: engine.debug === null ? null : { counts: engine.debug.counts, findings: engine.debug.findings, liveAtEnd: engine.debug.live().length },
   };
 }
 

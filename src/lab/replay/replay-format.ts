@@ -45,6 +45,11 @@ export function formatReplay(r: ReplayResult): string {
   for (const w of r.warnings.slice(0, 10)) out.push(`warning    ${plain(w)}`);
   const unknown = Object.entries(r.unknownEvents);
   if (unknown.length) out.push(`skipped    unknown events: ${unknown.map(([k, v]) => `${plain(k)}=${v}`).join(', ')}`);
+  if (r.dmaDebug !== null) {
+    const counts = Object.entries(r.dmaDebug.counts).map(([k, v]) => `${k} ${v}`).join(', ');
+    out.push(`dma-debug  ${counts || 'no misuse found'}; ${r.dmaDebug.liveAtEnd} mappings live at the end`);
+    for (const f of r.dmaDebug.findings.slice(0, 5)) out.push(`  ${f.code} ${plain(f.device)} at ${plain(f.where)}: ${plain(f.message)}`);
+  }
   out.push(r.mismatched === 0 ? 'result     OK: every decision matches the kernel' : 'result     MISMATCH');
   return `${out.join('\n')}\n`;
 }

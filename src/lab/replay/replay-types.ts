@@ -5,6 +5,7 @@
  * @module
  */
 import type { SwiotlbCounters } from '../../swiotlb/io-tlb-mem.js';
+import type { DebugCode, DebugFinding } from '../../dma/dma-debug.js';
 
 /** The pool configuration the replay rebuilt from the trace. */
 export interface ReplayPoolConfig {
@@ -73,4 +74,6 @@ export interface ReplayResult {
   bouncedEvents: number;
   /** Calls with no return or release when the trace ended (non-zero: a truncated capture). */
   pendingAtEnd: number;
+  /** DMA-API debugging of the trace's calls (--check), or null. */
+  dmaDebug: { counts: Partial<Record<DebugCode, number>>; findings: DebugFinding[]; liveAtEnd: number } | null;
 }
