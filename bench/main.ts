@@ -1,10 +1,11 @@
 /**
- * `npm run bench [-- --json] [-- --only core|replay]`: benchmarks, never part of the tests.
+ * `npm run bench [-- --json] [-- --only core|replay|lab]`: benchmarks, never part of the tests.
  *
  * @module
  */
 import { runCoreBench, type BenchRow } from './core.js';
 import { runReplayBench, type ReplayBenchRow } from './replay.js';
+import { runLabBench, type LabBench } from './lab.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -12,7 +13,7 @@ const onlyIdx = args.indexOf('--only');
 const only = onlyIdx >= 0 ? args[onlyIdx + 1] : undefined;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const kernel = '6.12';
-const result: { schemaVersion: 1; node: string; kernel: string; core?: BenchRow[]; replay?: ReplayBenchRow[]; floors: Record<string, boolean | number> } = { schemaVersion: 1, node: process.version, kernel, floors: {} };
+const result: { schemaVersion: 1; node: string; kernel: string; core?: BenchRow[]; replay?: ReplayBenchRow[]; lab?: LabBench; floors: Record<string, boolean | number> } = { schemaVersion: 1, node: process.version, kernel, floors: {} };
 
 if (only === undefined || only === 'core') {
   const rows = runCoreBench(kernel, log);
@@ -47,6 +48,12 @@ if (only === undefined || only === 'replay') {
     console.log('\ntrace | events | text MiB | events/s | peak RSS MiB | mismatched');
     for (const r of rows) console.log(`${r.trace} | ${r.events} | ${r.textMiB.toFixed(0)} | ${Math.round(r.eventsPerSecond).toLocaleString('en-US')} | ${r.peakRssMiB.toFixed(0)} | ${r.mismatched}`);
   }
+}
+if (only === undefined || only === 'lab') {
+  const lab = await runLabBench(log);
+  result.lab = lab;
+  result.floors['lab_10min_100k_iops_wall_s'] = Math.round(lab.nvme.tenMinuteRunWallSeconds);
+  result.floors['lab_10min_run_under_60s'] = lab.nvme.tenMinuteRunWallSeconds < 60;
 }
 if (!json) console.log('\nfloors:', JSON.stringify(result.floors, null, 2));
 else console.log(JSON.stringify(result, null, 2));

@@ -1,0 +1,50 @@
+/**
+ * Lab benchmarks (issue 5): simulated requests per second of wall time on a
+ * long NVMe run at about 100k IOPS (and the wall time a 10-minute run would
+ * take), and a sweep's throughput with 1 and 2 workers.
+ *
+ * @module
+ */
+import { runConfig } from '../src/lab/run.js';
+import { effectiveConfig } from '../src/lab/run-config.js';
+import { runSweep } from '../src/lab/sweep/sweep.js';
+import { parseAxis } from '../src/lab/sweep/grid.js';
+
+/** Lab measurements. */
+export interface LabBench {
+  nvme: { simulatedSeconds: number; requests: number; iops: number; wallSeconds: number; requestsPerWallSecond: number; tenMinuteRunWallSeconds: number };
+  sweep: { points: number; workers: number; wallSeconds: number; pointsPerSecond: number }[];
+}
+
+/**
+ * Run the lab benchmarks.
+ *
+ * @param log - Progress output.
+ * @returns Measurements.
+ */
+export async function runLabBench(log: (s: string) => void): Promise<LabBench> {
+  const seconds = 20;
+  const c = effectiveConfig({
+    durationMs: seconds * 1000,
+    cmdline: 'swiotlb=force',
+    machine: { confidential: false },
+    workload: { name: 'nvme-randread', knobs: { bs: 4096, iodepth: 16, jobs: 2, latencyUs: 300 } },
+  });
+  const t0 = process.hrtime.bigint();
+  const r = runConfig(c);
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const requests = r.devices.reduce((a, d) => a + (d.requests as number), 0);
+  const nvme = { simulatedSeconds: seconds, requests, iops: requests / seconds, wallSeconds: wall, requestsPerWallSecond: requests / wall, tenMinuteRunWallSeconds: (wall / seconds) * 600 };
+  log(`lab nvme: ${Math.round(nvme.iops)} IOPS simulated for ${seconds} s in ${wall.toFixed(2)} s of wall time; a 10-minute run: ~${nvme.tenMinuteRunWallSeconds.toFixed(0)} s`);
+  const base = { durationMs: 100, workload: { name: 'coco-burst', knobs: {} } };
+  const axes = [parseAxis('policy=fixed|growing|reuse-pool|throttle'), parseAxis('cmdline=swiotlb=2048|swiotlb=8192')];
+  const sweep: LabBench['sweep'] = [];
+  for (const workers of [1, 2]) {
+    const s0 = process.hrtime.bigint();
+    const res = await runSweep({ base, axes, workers, shard: { index: 1, count: 1 } });
+    const w = Number(process.hrtime.bigint() - s0) / 1e9;
+    sweep.push({ points: res.points.length, workers, wallSeconds: w, pointsPerSecond: res.points.length / w });
+    log(`lab sweep: ${res.points.length} points with ${workers} worker(s) in ${w.toFixed(2)} s`);
+  }
+  return { nvme, sweep };
+}
