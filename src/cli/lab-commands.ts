@@ -8,6 +8,7 @@ import { effectiveConfig, DEFAULT_RUN, type RunConfig } from '../lab/run-config.
 import { loadConfigFile } from '../lab/config-file.js';
 import { runConfig, type RunResult } from '../lab/run.js';
 import { formatCompare } from '../lab/compare-format.js';
+import { formatSize, sizePool } from '../lab/size.js';
 import { policyEntries } from '../lab/policy-registry.js';
 import { workloadPresets } from '../lab/workloads/index.js';
 import { DEFAULT_COSTS } from '../lab/cost/cost-model.js';
@@ -112,6 +113,16 @@ export function registerLab(program: Command): void {
     const names = f.policies !== undefined ? f.policies.split(',').map((s) => s.trim()).filter(Boolean) : policyEntries().map((p) => p.name);
     const results: RunResult[] = names.map((p) => runConfig({ ...structuredClone(c), policy: p }));
     process.stdout.write(f.json === true ? `${JSON.stringify({ schemaVersion: 1, results }, null, 2)}\n` : formatCompare(results));
+  });
+
+  withLabOptions(
+    program
+      .command('size')
+      .description('the smallest swiotlb= pool with no failed maps for a workload, found by running the exact allocator at each size')
+      .argument('[workload]', `built-in workload (default ${DEFAULT_RUN.workload.name})`),
+  ).action((workload: string | undefined, f: LabFlags) => {
+    const r = sizePool(configFromFlags(workload, f));
+    process.stdout.write(f.json === true ? `${JSON.stringify(r, null, 2)}\n` : formatSize(r));
   });
 
   program

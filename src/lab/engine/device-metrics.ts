@@ -36,15 +36,20 @@ export class DeviceMetrics {
     this.name = name;
   }
 
+  /** Distinct sizes of mappings that failed as too large (at most 16). */
+  readonly tooLargeSizes = new Set<number>();
+
   /**
    * Record a failure by cause.
    *
    * @param code - Failure code.
+   * @param size - Bytes of the mapping.
    * @remarks Context: any.
    */
-  fail(code: string): void {
+  fail(code: string, size: number): void {
     this.mapFailures++;
     this.failuresByCode[code] = (this.failuresByCode[code] ?? 0) + 1;
+    if (code === 'too_large' && this.tooLargeSizes.size < 16) this.tooLargeSizes.add(size);
   }
 
   /**
@@ -61,6 +66,7 @@ export class DeviceMetrics {
       maps: this.maps,
       mapFailures: this.mapFailures,
       failuresByCode: this.failuresByCode,
+      tooLargeSizes: [...this.tooLargeSizes].sort((a, b) => a - b),
       unmaps: this.unmaps,
       bytesMapped: this.bytesMapped,
       deferred: this.deferred,

@@ -187,7 +187,7 @@ export class Simulation {
     const end = this.#endCall(cpu, begin, key, this.o.costs.mapCallNs);
     m.maps++;
     m.mapNs.record(end - t);
-    if (dma === DMA_MAPPING_ERROR) m.fail(this.o.dma.lastFailure?.code ?? 'unknown');
+    if (dma === DMA_MAPPING_ERROR) m.fail(this.o.dma.lastFailure?.code ?? 'unknown', size);
     else if (dma === MAP_DEFERRED) {
       m.deferred++;
       this.#deferredWaiters.set(this.o.policy.stats(end).deferred, { job, tag, since: end, size });
