@@ -27,3 +27,17 @@ test('size says no swiotlb= value helps 8 MiB frames, and which designs serve th
   assert.ok(serve.includes('reuse-pool'));
   assert.ok(!serve.includes('growing'), 'a grown pool still cannot hold more than 256 KiB per mapping');
 });
+
+test('size on an oracle small-pool trace: zero failures at the answer, failures one step below, as direct runs of the trace show', () => {
+  const path = new URL('./fixtures/oracle/virtio_small8192_smp2/trace.txt.gz', import.meta.url).pathname;
+  const c = effectiveConfig({ kernel: '6.1', cmdline: 'swiotlb=force', durationMs: 100000, machine: { cpus: 2, ramBytes: 2 * 1024 ** 3, confidential: false }, workload: { name: 'trace', knobs: { path } } });
+  const r = sizePool(c);
+  assert.equal(r.answer?.nslabs, 16384);
+  assert.equal(r.below?.nslabs, 8192);
+  assert.ok(r.below!.failures > 0);
+  const at = runConfig({ ...structuredClone(c), cmdline: r.answer!.swiotlb });
+  assert.equal(at.policy.mapFailures, 0);
+  assert.equal(at.policy.maps, 6597, 'every map of the trace was run');
+  const below = runConfig({ ...structuredClone(c), cmdline: 'swiotlb=8192,force' });
+  assert.equal(below.policy.mapFailures, r.below!.failures);
+});

@@ -4,6 +4,7 @@
  * @module
  */
 import { Command, Option } from 'commander';
+import { existsSync, statSync } from 'node:fs';
 import { effectiveConfig, DEFAULT_RUN, type RunConfig } from '../lab/run-config.js';
 import { loadConfigFile } from '../lab/config-file.js';
 import { runConfig, type RunResult } from '../lab/run.js';
@@ -68,7 +69,10 @@ function withLabOptions(cmd: Command): Command {
 export function configFromFlags(workload: string | undefined, f: LabFlags): RunConfig {
   const base = f.config !== undefined ? (loadConfigFile(f.config) as Record<string, unknown>) : {};
   const c = effectiveConfig(base, f.config ?? 'flags');
-  if (workload !== undefined) c.workload = { name: workload, knobs: c.workload.name === workload ? c.workload.knobs : {} };
+  if (workload !== undefined && existsSync(workload) && statSync(workload).isFile()) {
+    // A trace file given as the workload.
+    c.workload = { name: 'trace', knobs: { path: workload } };
+  } else if (workload !== undefined) c.workload = { name: workload, knobs: c.workload.name === workload ? c.workload.knobs : {} };
   Object.assign(c.workload.knobs, f.set);
   if (f.kernel !== undefined) c.kernel = f.kernel;
   if (f.cpus !== undefined) c.machine.cpus = f.cpus;
@@ -93,7 +97,7 @@ export function registerLab(program: Command): void {
     program
       .command('run')
       .description('simulate one workload under one swiotlb design and report exact counts and estimated costs')
-      .argument('[workload]', `built-in workload (default ${DEFAULT_RUN.workload.name}; see swiotlb-lab workloads)`)
+      .argument('[workload]', `built-in workload or a trace file (default ${DEFAULT_RUN.workload.name}; see swiotlb-lab workloads)`)
       .option('--policy <name>', 'swiotlb design (see swiotlb-lab policies)'),
   ).action((workload: string | undefined, f: LabFlags & { policy?: string }) => {
     const c = configFromFlags(workload, f);

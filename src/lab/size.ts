@@ -10,6 +10,7 @@ import { IO_TLB_SIZE } from '../swiotlb/constants.js';
 import { computeBootPool } from '../swiotlb/sizing.js';
 import { getProfile } from '../swiotlb/profiles.js';
 import { runConfig, type RunResult } from './run.js';
+import { InputError } from '../util/errors.js';
 import type { RunConfig } from './run-config.js';
 
 /** One size tried. */
@@ -37,7 +38,7 @@ export interface SizeResult {
   /** What the kernel picks by itself on this machine, and what that wastes against the answer. */
   kernelDefault: { nslabs: number; bytes: number; rule: string; wastedBytes: number };
   /** Other designs on the smallest boot pool (smallestBytes): failed maps of any cause, and the most memory they held. */
-  dynamic: { policy: string; failures: number; peakReservedBytes: number }[];
+  dynamic: { policy: string; failures: number; peakReservedBytes: number; unavailable?: string }[];
   smallestBytes: number;
 }
 
@@ -114,8 +115,13 @@ export function sizePool(base: RunConfig, maxBytes = 1024 ** 3): SizeResult {
   const tooLargeCount = curve.length > 0 ? curve[curve.length - 1]!.tooLarge : 0;
   const small = withSlabs(c.cmdline, min, c.machine.confidential);
   const dynamic = ['growing', 'mru-list', 'reuse-pool', 'throttle'].map((p) => {
-    const r = runConfig({ ...structuredClone(c), policy: p, cmdline: small });
-    return { policy: p, failures: r.policy.mapFailures, peakReservedBytes: r.policy.peakReservedBytes };
+    try {
+      const r = runConfig({ ...structuredClone(c), policy: p, cmdline: small });
+      return { policy: p, failures: r.policy.mapFailures, peakReservedBytes: r.policy.peakReservedBytes };
+    } catch (e) {
+      if (e instanceof InputError) return { policy: p, failures: -1, peakReservedBytes: 0, unavailable: e.message };
+      throw e;
+    }
   });
   return {
     schemaVersion: 1,
@@ -152,7 +158,7 @@ export function formatSize(r: SizeResult): string {
     const sizes = Object.entries(r.tooLarge.byDevice).map(([d, s]) => `${d}: ${s.map((z) => `${z} B`).join(', ')}`).join('; ');
     out.push('');
     out.push(`${r.tooLarge.count} maps are larger than any swiotlb mapping can be (256 KiB minus the device's min_align_mask): no swiotlb= value helps them (${sizes}).`);
-    const ok = r.dynamic.filter((d) => d.failures === 0).map((d) => d.policy);
+    const ok = r.dynamic.filter((d) => d.failures === 0 && d.unavailable === undefined).map((d) => d.policy);
     out.push(ok.length > 0 ? `Designs that serve them: ${ok.join(', ')}.` : 'None of the dynamic designs tried serves them either.');
   }
   out.push('');
@@ -162,6 +168,8 @@ export function formatSize(r: SizeResult): string {
   for (const p of r.curve) out.push(`  ${String(p.nslabs).padStart(8)} slots ${MiB(p.bytes).padStart(10)}  failed maps ${p.failures}${p.tooLarge ? ` (+${p.tooLarge} too large)` : ''}  peak in use ${MiB(p.peakInUseBytes)}`);
   out.push('');
   out.push(`other designs on the smallest boot pool (${MiB(r.smallestBytes)}):`);
-  for (const d of r.dynamic) out.push(`  ${d.policy.padEnd(11)} failed maps ${d.failures}, peak memory ${MiB(d.peakReservedBytes)}`);
+  for (const d of r.dynamic) {
+    out.push(d.unavailable !== undefined ? `  ${d.policy.padEnd(11)} not available: ${d.unavailable}` : `  ${d.policy.padEnd(11)} failed maps ${d.failures}, peak memory ${MiB(d.peakReservedBytes)}`);
+  }
   return `${out.join('\n')}\n`;
 }

@@ -6,9 +6,10 @@
 import { InputError } from '../../util/errors.js';
 import { STORAGE_PRESETS } from './storage.js';
 import { MIXED_PRESETS } from './mixed.js';
+import { TRACE_PRESET } from './trace-preset.js';
 import type { WorkloadPreset } from './workload.js';
 
-const PRESETS: WorkloadPreset[] = [...STORAGE_PRESETS, ...MIXED_PRESETS];
+const PRESETS: WorkloadPreset[] = [...STORAGE_PRESETS, ...MIXED_PRESETS, TRACE_PRESET];
 
 /**
  * Every preset.
