@@ -168,7 +168,8 @@ export function fillSearchRequest(
  * @remarks Context: any. Hot path.
  */
 export function isAligned(req: SearchRequest, g: number): boolean {
-  return (((req.tblSlotModPeriod + g) % req.period) & req.alignMask) === req.alignWant;
+  // period is a power of two: the mask is the remainder (both terms are small non-negative ints).
+  return ((req.tblSlotModPeriod + g) & (req.period - 1) & req.alignMask) === req.alignWant;
 }
 
 /**

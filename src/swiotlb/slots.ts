@@ -52,7 +52,7 @@ export function commitSlots(pool: IoTlbPool, area: number, index: number, nslots
  * @param pool - Pool holding the slots.
  * @param index - Global index of the first slot (padding included).
  * @param nslots - Slots to free.
- * @returns The length of the merged free run.
+ * @returns The length of the merged free run, or -1 when the segment's bound was already a full segment (not measured).
  * @remarks Context: caller holds the owning area's lock. `area->index` is not touched.
  */
 export function releaseSlots(pool: IoTlbPool, index: number, nslots: number): number {
@@ -66,10 +66,14 @@ export function releaseSlots(pool: IoTlbPool, index: number, nslots: number): nu
     pool.padSlots[i] = 0;
   }
   pool.head[index] = 0;
-  const merged = freeRunBefore(bits, index) + freeRunAt(bits, index);
   const area = (index / pool.areaNslabs) | 0;
   pool.areaUsed[area]! -= nslots;
-  pool.segs.raise(index >> 7, merged);
+  // The merged run can only raise the segment's bound; a bound of 128 (a whole
+  // segment, or stale-high) cannot rise, so skip measuring the run then.
+  const seg = index >> 7;
+  if (pool.segs.bound(seg) === 128) return -1;
+  const merged = freeRunBefore(bits, index) + freeRunAt(bits, index);
+  pool.segs.raise(seg, merged);
   return merged;
 }
 
