@@ -7,7 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError, ContractError } from '../util/errors.js';
 import { registerReplay } from './replay-command.js';
-import { registerParams } from './params-command.js';
+import { registerExplain, registerParams } from './params-command.js';
 import { registerLab } from './lab-commands.js';
 import { registerSweep } from './sweep-command.js';
 import { registerCapture } from './capture-command.js';
@@ -32,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError(false);
   registerReplay(program);
   registerParams(program);
+  registerExplain(program);
   registerLab(program);
   registerSweep(program);
   registerCapture(program);

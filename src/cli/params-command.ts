@@ -11,6 +11,7 @@ import { computeBootPool } from '../swiotlb/sizing.js';
 import { getProfile, PROFILES } from '../swiotlb/profiles.js';
 import { parsePositiveIntOption } from './options.js';
 import { parseSize } from './size-option.js';
+import { explainDmesg, formatDmesg } from '../lab/explain/dmesg.js';
 
 /**
  * Add the params command to a program.
@@ -54,5 +55,23 @@ export function registerParams(program: Command): void {
       } else out.push(`  no pool: ${boot.outcome.replace(/_/g, ' ')}`);
       for (const l of boot.logLines) out.push(`  dmesg: ${l}`);
       process.stdout.write(`${out.join('\n')}\n`);
+    });
+}
+
+/**
+ * Add the explain command (kernel logs) to a program.
+ *
+ * @param program - The root command.
+ * @remarks Context: process context.
+ */
+export function registerExplain(program: Command): void {
+  program
+    .command('explain')
+    .description('read a kernel log (dmesg) and say what swiotlb did and why each "swiotlb buffer is full" happened')
+    .argument('<dmesg>', 'a file with kernel log lines (dmesg, journalctl -k, a console log)')
+    .option('--json', 'print one JSON document')
+    .action(async (file: string, o: { json?: boolean }) => {
+      const r = await explainDmesg(file);
+      process.stdout.write(o.json === true ? `${JSON.stringify(r, null, 2)}\n` : formatDmesg(r));
     });
 }
