@@ -10,6 +10,7 @@ import { loadConfigFile } from '../lab/config-file.js';
 import { runConfig, type RunResult } from '../lab/run.js';
 import { formatCompare } from '../lab/compare-format.js';
 import { formatSize, sizePool } from '../lab/size.js';
+import { PerfettoRecorder } from '../lab/engine/perfetto.js';
 import { policyEntries } from '../lab/policy-registry.js';
 import { workloadPresets } from '../lab/workloads/index.js';
 import { DEFAULT_COSTS } from '../lab/cost/cost-model.js';
@@ -98,11 +99,14 @@ export function registerLab(program: Command): void {
       .command('run')
       .description('simulate one workload under one swiotlb design and report exact counts and estimated costs')
       .argument('[workload]', `built-in workload or a trace file (default ${DEFAULT_RUN.workload.name}; see swiotlb-lab workloads)`)
-      .option('--policy <name>', 'swiotlb design (see swiotlb-lab policies)'),
-  ).action((workload: string | undefined, f: LabFlags & { policy?: string }) => {
+      .option('--policy <name>', 'swiotlb design (see swiotlb-lab policies)')
+      .option('--perfetto <file>', 'also write the run as Chrome Trace Event JSON (open it in ui.perfetto.dev)'),
+  ).action((workload: string | undefined, f: LabFlags & { policy?: string; perfetto?: string }) => {
     const c = configFromFlags(workload, f);
     if (f.policy !== undefined) c.policy = f.policy;
-    const r = runConfig(c);
+    const rec = f.perfetto !== undefined ? new PerfettoRecorder() : undefined;
+    const r = runConfig(c, rec ? { perfetto: rec } : {});
+    if (rec !== undefined && f.perfetto !== undefined) rec.write(f.perfetto, c.machine.cpus);
     process.stdout.write(f.json === true ? `${JSON.stringify(r, null, 2)}\n` : formatCompare([r]));
   });
 

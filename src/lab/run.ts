@@ -22,6 +22,7 @@ import { resolveKnobs } from './workloads/workload.js';
 import type { RunConfig } from './run-config.js';
 import { InputError } from '../util/errors.js';
 import { DmaDebug } from '../dma/dma-debug.js';
+import type { PerfettoRecorder } from './engine/perfetto.js';
 import { diagnoseLeaks, type LeakDiagnosis } from '../dma/leak-diagnosis.js';
 
 /** The result of one run. Deterministic for a given config. */
@@ -62,11 +63,12 @@ const UNIT_OF: Record<string, CostName> = {
  * Run a configuration.
  *
  * @param c - Effective configuration.
+ * @param extra - Optional recorders (a Perfetto trace).
  * @returns The result.
  * @throws InputError for unusable configurations (unknown policy/workload/kernel, no pool).
  * @remarks Context: synchronous; CPU-bound for the run's length.
  */
-export function runConfig(c: RunConfig): RunResult {
+export function runConfig(c: RunConfig, extra: { perfetto?: PerfettoRecorder } = {}): RunResult {
   const profile = getProfile(c.kernel);
   const entry = getPolicy(c.policy);
   const preset = getWorkload(c.workload.name);
@@ -101,7 +103,7 @@ export function runConfig(c: RunConfig): RunResult {
   const dma = createDmaContext(policy, boot.forceBounce);
   const durationNs = c.durationMs * 1e6;
   const debug = c.check ? new DmaDebug() : undefined;
-  const sim = new Simulation({ machine, dma, policy, cpus: c.machine.cpus, costs, seed: c.seed, durationNs, sampleNs: c.sampleMs * 1e6, ...(debug ? { debug } : {}) });
+  const sim = new Simulation({ machine, dma, policy, cpus: c.machine.cpus, costs, seed: c.seed, durationNs, sampleNs: c.sampleMs * 1e6, ...(debug ? { debug } : {}), ...(extra.perfetto ? { perfetto: extra.perfetto } : {}) });
   preset.build(sim, machine, knobs, c.machine.cpus);
   sim.run();
   const end = durationNs;

@@ -18,6 +18,7 @@ import { DMA_ATTR_MAY_SLEEP, type DmaDirection } from '../../swiotlb/constants.j
 import { MAP_BLOCKED, MAP_DEFERRED, type CostMeter, type SwiotlbPolicy } from '../../swiotlb/policy.js';
 import { StatsMeter } from '../cost/stats-meter.js';
 import type { DmaDebug } from '../../dma/dma-debug.js';
+import type { PerfettoRecorder } from './perfetto.js';
 import { dmaDirectMapPage, dmaDirectUnmapPage, DMA_MAPPING_ERROR } from '../../dma/dma-direct.js';
 import type { DmaContext } from '../../dma/dma-context.js';
 import type { CostModel } from '../cost/cost-model.js';
@@ -48,6 +49,8 @@ export interface SimulationOptions {
   sampleNs: number;
   /** DMA-API checker, when the run asks for one. */
   debug?: DmaDebug;
+  /** Perfetto / Chrome trace recorder, when the run asks for one. */
+  perfetto?: PerfettoRecorder;
 }
 
 const EV_TICK = 0;
@@ -185,6 +188,11 @@ export class Simulation {
     const begin = this.#startCall(cpu, t, key, m);
     const dma = dmaDirectMapPage(this.o.dma, dev, cpu, phys, size, dir, maySleep ? DMA_ATTR_MAY_SLEEP : 0);
     const end = this.#endCall(cpu, begin, key, this.o.costs.mapCallNs);
+    const pf = this.o.perfetto;
+    if (pf !== undefined) {
+      pf.call(cpu, 'map', dev.name, begin, end, size, dma === DMA_MAPPING_ERROR ? (this.o.dma.lastFailure?.code ?? 'unknown') : null);
+      if (dma >= 0) pf.mapStart(dev.id, dev.name, dma, size, end);
+    }
     m.maps++;
     m.mapNs.record(end - t);
     if (dma === DMA_MAPPING_ERROR) m.fail(this.o.dma.lastFailure?.code ?? 'unknown', size);
@@ -223,6 +231,10 @@ export class Simulation {
     this.o.debug?.unmap(dev, dma, size, dir, `${dev.name} unmap at t=${Math.round(t)} ns`, begin);
     dmaDirectUnmapPage(this.o.dma, dev, dma, size, dir, 0);
     const end = this.#endCall(cpu, begin, key, this.o.costs.unmapCallNs);
+    if (this.o.perfetto !== undefined) {
+      this.o.perfetto.call(cpu, 'unmap', dev.name, begin, end, size, null);
+      this.o.perfetto.mapEnd(dev.id, dev.name, dma, begin);
+    }
     m.unmaps++;
     m.unmapNs.record(end - t);
     m.liveBytes -= size;
@@ -293,6 +305,7 @@ export class Simulation {
     const s = this.o.policy.stats(this.now);
     this.occupancy.set(this.now, s.inUseBytes);
     this.reserved.set(this.now, s.reservedBytes);
+    this.o.perfetto?.counters(this.now, s.inUseBytes, s.reservedBytes);
   }
 
   /**
