@@ -3,5 +3,8 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// No SIGINT handler: runs are synchronous, so Node's default (exit at once, status 130) is what a user wants;
+// output files are renamed into place only when complete (src/util/atomic-write.ts), so a target is never
+// half-written (a kill inside the brief final write can leave only a `<target>.tmp-<pid>` file beside it).
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

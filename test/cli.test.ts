@@ -67,3 +67,19 @@ test('swiotlb-lab run applies --set knobs and --duration, and the result carries
   assert.deepEqual(doc.config.workload.knobs, { bs: 131072, iodepth: 4 });
   assert.equal(cli('run', '--set', 'nonsense=1').code, 2);
 });
+
+test('swiotlb-lab stops at once on Ctrl-C with status 130 and leaves no output file', async () => {
+  const { spawn } = await import('node:child_process');
+  const { existsSync, mkdtempSync, readdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'sigint-'));
+  const out = join(dir, 'run.json');
+  const child = spawn(process.execPath, [BIN, 'run', '--duration', '600000', '--perfetto', out], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 2500));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c, sig) => resolve(c ?? (sig === 'SIGINT' ? 130 : null))));
+  assert.equal(code, 130);
+  assert.equal(existsSync(out), false);
+  assert.deepEqual(readdirSync(dir), []);
+});

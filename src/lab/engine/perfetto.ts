@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 
 const MAX_EVENTS = 2_000_000;
 
@@ -105,27 +105,14 @@ export class PerfettoRecorder {
       ...Array.from({ length: cpus }, (_, c) => ({ name: 'thread_name', ph: 'M', pid: 1, tid: c, args: { name: `CPU ${c}` } })),
       ...[...this.#devices].map(([id, name]) => ({ name: 'thread_name', ph: 'M', pid: 2, tid: id, args: { name } })),
     ];
-    const tmp = `${path}.tmp-${process.pid}`;
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, `{"displayTimeUnit":"ns","otherData":{"dropped":${this.dropped}},"traceEvents":[\n`);
-      const all = [...meta.map((m) => JSON.stringify(m)), ...this.#events];
-      for (let i = 0; i < all.length; i += 10000) writeSync(fd, `${all.slice(i, i + 10000).join(',\n')}${i + 10000 < all.length ? ',\n' : ''}`);
-      writeSync(fd, '\n]}\n');
-      closeSync(fd);
-      renameSync(tmp, path);
-    } catch (e) {
-      try {
-        closeSync(fd);
-      } catch {
-        /* already closed */
-      }
-      try {
-        unlinkSync(tmp);
-      } catch {
-        /* not created */
-      }
-      throw e;
-    }
+    const all = [...meta.map((m) => JSON.stringify(m)), ...this.#events];
+    writeFileAtomic(path, chunks(`{"displayTimeUnit":"ns","otherData":{"dropped":${this.dropped}},"traceEvents":[\n`, all, '\n]}\n'));
   }
+}
+
+/** The file's text in pieces of 10,000 events. */
+function* chunks(head: string, events: string[], tail: string): Generator<string> {
+  yield head;
+  for (let i = 0; i < events.length; i += 10000) yield `${events.slice(i, i + 10000).join(',\n')}${i + 10000 < events.length ? ',\n' : ''}`;
+  yield tail;
 }
