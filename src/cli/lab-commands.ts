@@ -11,6 +11,8 @@ import { runConfig, type RunResult } from '../lab/run.js';
 import { formatCompare } from '../lab/compare-format.js';
 import { formatSize, sizePool } from '../lab/size.js';
 import { PerfettoRecorder } from '../lab/engine/perfetto.js';
+import { renderReport } from '../lab/report/report.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { policyEntries } from '../lab/policy-registry.js';
 import { workloadPresets } from '../lab/workloads/index.js';
 import { DEFAULT_COSTS } from '../lab/cost/cost-model.js';
@@ -100,13 +102,15 @@ export function registerLab(program: Command): void {
       .description('simulate one workload under one swiotlb design and report exact counts and estimated costs')
       .argument('[workload]', `built-in workload or a trace file (default ${DEFAULT_RUN.workload.name}; see swiotlb-lab workloads)`)
       .option('--policy <name>', 'swiotlb design (see swiotlb-lab policies)')
-      .option('--perfetto <file>', 'also write the run as Chrome Trace Event JSON (open it in ui.perfetto.dev)'),
-  ).action((workload: string | undefined, f: LabFlags & { policy?: string; perfetto?: string }) => {
+      .option('--perfetto <file>', 'also write the run as Chrome Trace Event JSON (open it in ui.perfetto.dev)')
+      .option('--report <file>', 'also write a self-contained HTML report with charts'),
+  ).action(async (workload: string | undefined, f: LabFlags & { policy?: string; perfetto?: string; report?: string }) => {
     const c = configFromFlags(workload, f);
     if (f.policy !== undefined) c.policy = f.policy;
     const rec = f.perfetto !== undefined ? new PerfettoRecorder() : undefined;
     const r = runConfig(c, rec ? { perfetto: rec } : {});
     if (rec !== undefined && f.perfetto !== undefined) rec.write(f.perfetto, c.machine.cpus);
+    if (f.report !== undefined) writeFileAtomic(f.report, [await renderReport([r])]);
     process.stdout.write(f.json === true ? `${JSON.stringify(r, null, 2)}\n` : formatCompare([r]));
   });
 
@@ -115,11 +119,13 @@ export function registerLab(program: Command): void {
       .command('compare')
       .description('run one workload under several swiotlb designs and print them side by side')
       .argument('[workload]', `built-in workload (default ${DEFAULT_RUN.workload.name})`)
-      .option('--policies <list>', 'comma-separated designs (default: all registered)'),
-  ).action((workload: string | undefined, f: LabFlags & { policies?: string }) => {
+      .option('--policies <list>', 'comma-separated designs (default: all registered)')
+      .option('--report <file>', 'also write a self-contained HTML report with charts'),
+  ).action(async (workload: string | undefined, f: LabFlags & { policies?: string; report?: string }) => {
     const c = configFromFlags(workload, f);
     const names = f.policies !== undefined ? f.policies.split(',').map((s) => s.trim()).filter(Boolean) : policyEntries().map((p) => p.name);
     const results: RunResult[] = names.map((p) => runConfig({ ...structuredClone(c), policy: p }));
+    if (f.report !== undefined) writeFileAtomic(f.report, [await renderReport(results)]);
     process.stdout.write(f.json === true ? `${JSON.stringify({ schemaVersion: 1, results }, null, 2)}\n` : formatCompare(results));
   });
 

@@ -48,6 +48,23 @@ const ROWS: Row[] = [
 ];
 
 /**
+ * The comparison as cells: the column heads, one row per count or estimate,
+ * and a one-line title naming the workload, machine, pool and seed.
+ *
+ * @param results - One result per policy, in column order (at least one).
+ * @returns Head cells, row cells (label first) and the title, all plain text.
+ * @remarks Context: any.
+ */
+export function compareTable(results: RunResult[]): { head: string[]; rows: string[][]; title: string } {
+  const first = results[0]!;
+  const head = ['', ...results.map((r) => r.config.policy)];
+  const rows = ROWS.map(([label, get]) => [label, ...results.map(get)]);
+  const c = first.config;
+  const title = `workload ${c.workload.name}, kernel ${c.kernel}, ${c.machine.cpus} CPUs, ${c.machine.ramBytes / 1024 ** 3} GiB${c.machine.confidential ? ', confidential VM' : ''}, '${c.cmdline}' (pool ${fmtBytes(first.pool.bytes)}), ${c.durationMs} ms simulated, seed ${c.seed}`;
+  return { head, rows, title };
+}
+
+/**
  * Format results of the same workload under several policies as one table.
  *
  * @param results - One result per policy, in column order.
@@ -55,13 +72,9 @@ const ROWS: Row[] = [
  * @remarks Context: any.
  */
 export function formatCompare(results: RunResult[]): string {
-  const first = results[0]!;
-  const head = ['', ...results.map((r) => r.config.policy)];
-  const rows = ROWS.map(([label, get]) => [label, ...results.map(get)]);
+  const { head, rows, title } = compareTable(results);
   const widths = head.map((_, i) => Math.max(...[head, ...rows].map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  const c = first.config;
-  const title = `workload ${c.workload.name}, kernel ${c.kernel}, ${c.machine.cpus} CPUs, ${c.machine.ramBytes / 1024 ** 3} GiB${c.machine.confidential ? ', confidential VM' : ''}, '${c.cmdline}' (pool ${fmtBytes(first.pool.bytes)}), ${c.durationMs} ms simulated, seed ${c.seed}`;
   const debug: string[] = [];
   for (const r of results) {
     if (r.dmaDebug === null) continue;
