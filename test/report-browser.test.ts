@@ -23,7 +23,7 @@ async function withPage(html: string, fn: (page: import('playwright-core').Page,
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
     const errors: string[] = [];
     const dialogs: string[] = [];
     page.on('console', (m) => {

@@ -23,10 +23,10 @@ export function escapeHtml(s: string): string {
 }
 
 const STYLE = `
-body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1100px; color: #1d1d1f; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1240px; color: #1d1d1f; }
 h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-th, td { padding: 3px 10px; border-bottom: 1px solid #eee; } td:not(:first-child), th:not(:first-child) { text-align: right; white-space: nowrap; }
+th, td { padding: 3px 10px; border-bottom: 1px solid #eee; } td:not(:first-child), th:not(:first-child) { text-align: right; }
 pre { background: #f6f6f6; padding: 10px; overflow-x: auto; font-size: 12px; }
 figure { margin: 12px 0; } figcaption { font-weight: 600; margin-bottom: 4px; }
 .note { color: #555; }`;
