@@ -12,6 +12,7 @@ import { formatCompare } from '../lab/compare-format.js';
 import { formatSize, sizePool } from '../lab/size.js';
 import { PerfettoRecorder } from '../lab/engine/perfetto.js';
 import { renderReport } from '../lab/report/report.js';
+import { renderSizeReport } from '../lab/report/size-report.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { policyEntries } from '../lab/policy-registry.js';
 import { workloadPresets } from '../lab/workloads/index.js';
@@ -133,9 +134,11 @@ export function registerLab(program: Command): void {
     program
       .command('size')
       .description('the smallest swiotlb= pool with no failed maps for a workload, found by running the exact allocator at each size')
-      .argument('[workload]', `built-in workload (default ${DEFAULT_RUN.workload.name})`),
-  ).action((workload: string | undefined, f: LabFlags) => {
+      .argument('[workload]', `built-in workload (default ${DEFAULT_RUN.workload.name})`)
+      .option('--report <file>', 'also write a self-contained HTML report with the headroom curve'),
+  ).action(async (workload: string | undefined, f: LabFlags & { report?: string }) => {
     const r = sizePool(configFromFlags(workload, f));
+    if (f.report !== undefined) writeFileAtomic(f.report, [await renderSizeReport(r)]);
     process.stdout.write(f.json === true ? `${JSON.stringify(r, null, 2)}\n` : formatSize(r));
   });
 

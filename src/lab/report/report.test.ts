@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { effectiveConfig } from '../run-config.js';
 import { runConfig, type RunResult } from '../run.js';
-import { escapeHtml, renderReport } from './report.js';
+import { renderReport } from './report.js';
+import { escapeHtml } from './page.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)><script>alert(2)</script>"\'&';
 
@@ -51,4 +52,21 @@ test('device names, paths and knobs from an input are escaped everywhere, in the
   assert.equal(html.includes('onerror=alert(1)>'), false);
   // The name still reaches the reader, as text: in the latency chart's legend and in the config.
   assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;|&#60;img src=x onerror=alert\(1\)&#62;/);
+});
+
+test('the size report shows the answer, the headroom curve with the answer marked, and escapes the config', async () => {
+  const { sizePool } = await import('../size.js');
+  const { renderSizeReport } = await import('./size-report.js');
+  const c = effectiveConfig({ durationMs: 30 }, 'test');
+  const r = sizePool(c);
+  r.config.workload.knobs.path = HOSTILE;
+  const html = await renderSizeReport(r);
+  assert.ok(r.answer !== null);
+  assert.match(html, new RegExp(`answer: ${r.answer.swiotlb} `));
+  const fig = /<figure class="chart" id="chart-sizing">([\s\S]*?)<\/figure>/.exec(html);
+  assert.ok(fig);
+  assert.match(fig[1]!, /class="mark-line/);
+  assert.equal((fig[1]!.match(/class="mark-symbol/g) ?? []).length >= 1, true);
+  assert.equal(html.includes('<img'), false);
+  assert.equal(/<script/i.test(html), false);
 });

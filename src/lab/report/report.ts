@@ -10,26 +10,7 @@
 import type { RunResult } from '../run.js';
 import { compareTable } from '../compare-format.js';
 import { compareCharts } from './charts.js';
-
-/**
- * Escape text for HTML element content and quoted attribute values.
- *
- * @param s - Untrusted text.
- * @returns The text with &, <, >, " and ' replaced by character references.
- * @remarks Context: any.
- */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-const STYLE = `
-body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1240px; color: #1d1d1f; }
-h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ddd; }
-table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-th, td { padding: 3px 10px; border-bottom: 1px solid #eee; } td:not(:first-child), th:not(:first-child) { text-align: right; }
-pre { background: #f6f6f6; padding: 10px; overflow-x: auto; font-size: 12px; }
-figure { margin: 12px 0; } figcaption { font-weight: 600; margin-bottom: 4px; }
-.note { color: #555; }`;
+import { chartFigure, escapeHtml, htmlPage } from './page.js';
 
 /**
  * Render a report for one or more runs of the same workload.
@@ -48,9 +29,7 @@ export async function renderReport(results: RunResult[]): Promise<string> {
     ...rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`),
     '</tbody></table>',
   ].join('\n');
-  const figures = charts.map(
-    (c) => `<figure class="chart" id="chart-${c.id}"><figcaption>${escapeHtml(c.title)}</figcaption>\n${c.svg}\n</figure>`,
-  );
+  const figures = charts.map(chartFigure);
   const debug: string[] = [];
   for (const r of results) {
     if (r.dmaDebug === null) continue;
@@ -60,17 +39,7 @@ export async function renderReport(results: RunResult[]): Promise<string> {
   const boot = results[0]!.pool.bootLog.join('\n');
   const config = JSON.stringify(results[0]!.config, null, 2);
   const policies = results.map((r) => r.config.policy).join(',');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>swiotlb-lab report</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>swiotlb-lab report</h1>
-<p id="title">${escapeHtml(title)}</p>
+  return htmlPage(`<p id="title">${escapeHtml(title)}</p>
 <h2>Comparison</h2>
 ${table}
 <p class="note">Counts are exact; times are estimates from the cost model (<code>swiotlb-lab costs</code> lists every parameter).</p>
@@ -82,7 +51,5 @@ ${figures.join('\n')}
 <pre id="config">${escapeHtml(config)}</pre>
 <h2>Boot log</h2>
 <pre id="boot-log">${escapeHtml(boot)}</pre>
-</body>
-</html>
-`;
+`);
 }
