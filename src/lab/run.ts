@@ -23,6 +23,7 @@ import type { RunConfig } from './run-config.js';
 import { InputError } from '../util/errors.js';
 import { DmaDebug } from '../dma/dma-debug.js';
 import type { PerfettoRecorder } from './engine/perfetto.js';
+import { takeSlotMap, type SlotMap } from './engine/slot-map.js';
 import { diagnoseLeaks, type LeakDiagnosis } from '../dma/leak-diagnosis.js';
 
 /** The result of one run. Deterministic for a given config. */
@@ -40,6 +41,10 @@ export interface RunResult {
   events: number;
   occupancy: SeriesPoint[];
   reserved: SeriesPoint[];
+  /** Failed maps so far, cumulative, on the same time axis (a point's max is the count at its window's end). */
+  failures: SeriesPoint[];
+  /** The default pool's slots at the first failed map a bigger pool could fix, or at the end; null for designs without slot pools. */
+  slotMap: SlotMap | null;
   costs: Record<CostName, number>;
   /** dma-debug findings and the leak diagnosis (runs with check: true). */
   dmaDebug: { counts: DmaDebug['counts']; findings: DmaDebug['findings']; diagnosis: LeakDiagnosis } | null;
@@ -145,6 +150,8 @@ export function runConfig(c: RunConfig, extra: { perfetto?: PerfettoRecorder } =
     events: sim.events,
     occupancy: sim.occupancy.finish(end),
     reserved: sim.reserved.finish(end),
+    failures: sim.failures.finish(end),
+    slotMap: sim.slotMap ?? takeSlotMap(policy, end, 'end of run'),
     costs,
     dmaDebug,
   };

@@ -12,6 +12,7 @@ import type { Machine } from '../machine/machine.js';
 import type { DmaDirection } from './constants.js';
 import type { FailureCode, MappingFailure } from './failure.js';
 import type { KernelProfile } from './profiles.js';
+import type { IoTlbPool } from './pool.js';
 
 /** The map returned no address yet: the request was queued and completes later (defer). */
 export const MAP_DEFERRED = -2;
@@ -194,6 +195,8 @@ export interface SwiotlbPolicy {
   live(): LiveBuffer[];
   /** Counts and memory, with reservedByteNs integrated up to `now`. */
   stats(now: number): PolicyStats;
+  /** The slot pools (default pool first), for slot-map reports; absent for designs without slot pools. */
+  slotPools?(): readonly IoTlbPool[];
 }
 
 /** What a policy is built from. */

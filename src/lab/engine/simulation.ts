@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { takeSlotMap, type SlotMap } from './slot-map.js';
 import type { Device } from '../../machine/device.js';
 import type { Machine } from '../../machine/machine.js';
 import { createPrng, type Prng } from '../../machine/prng.js';
@@ -69,6 +70,10 @@ export class Simulation {
   readonly metrics = new Map<number, DeviceMetrics>();
   readonly occupancy: LevelSeries;
   readonly reserved: LevelSeries;
+  /** Failed maps so far (cumulative), sampled with the levels so failures share their time axis. */
+  readonly failures: LevelSeries;
+  /** The default pool's slots at the first failed map a bigger pool could fix (else taken by the caller at the end). */
+  slotMap: SlotMap | null = null;
   readonly pricer: Pricer;
   /** Meter totals at the start, to price the whole run by category. */
   readonly meterStart = new Float64Array(N);
@@ -100,6 +105,7 @@ export class Simulation {
     readMeter(this.#meter, this.meterStart);
     this.occupancy = new LevelSeries(o.sampleNs);
     this.reserved = new LevelSeries(o.sampleNs);
+    this.failures = new LevelSeries(o.sampleNs);
   }
 
   /**
@@ -195,7 +201,11 @@ export class Simulation {
     }
     m.maps++;
     m.mapNs.record(end - t);
-    if (dma === DMA_MAPPING_ERROR) m.fail(this.o.dma.lastFailure?.code ?? 'unknown', size);
+    if (dma === DMA_MAPPING_ERROR) {
+      const code = this.o.dma.lastFailure?.code ?? 'unknown';
+      m.fail(code, size);
+      if (this.slotMap === null && code !== 'too_large') this.slotMap = takeSlotMap(this.o.policy, end, 'first failed map');
+    }
     else if (dma === MAP_DEFERRED) {
       m.deferred++;
       this.#deferredWaiters.set(this.o.policy.stats(end).deferred, { job, tag, since: end, size });
@@ -305,6 +315,7 @@ export class Simulation {
     const s = this.o.policy.stats(this.now);
     this.occupancy.set(this.now, s.inUseBytes);
     this.reserved.set(this.now, s.reservedBytes);
+    this.failures.set(this.now, s.mapFailures);
     this.o.perfetto?.counters(this.now, s.inUseBytes, s.reservedBytes);
   }
 

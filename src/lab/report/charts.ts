@@ -21,22 +21,39 @@ const MiB = 1024 * 1024;
 const WIDTH = 720;
 
 function occupancySpec(results: RunResult[]): vl.TopLevelSpec {
-  const values: { ms: number; MiB: number; policy: string; level: string }[] = [];
+  const levels: { ms: number; MiB: number; policy: string; level: string }[] = [];
+  const failed: { ms: number; failed: number; policy: string }[] = [];
   for (const r of results) {
-    for (const p of r.occupancy) values.push({ ms: p.t / 1e6, MiB: p.max / MiB, policy: r.config.policy, level: 'in use' });
-    for (const p of r.reserved) values.push({ ms: p.t / 1e6, MiB: p.max / MiB, policy: r.config.policy, level: 'reserved' });
+    const policy = r.config.policy;
+    for (const p of r.occupancy) levels.push({ ms: p.t / 1e6, MiB: p.max / MiB, policy, level: 'in use' });
+    for (const p of r.reserved) levels.push({ ms: p.t / 1e6, MiB: p.max / MiB, policy, level: 'reserved' });
+    // The series is cumulative: a window's failures are its count minus the previous window's.
+    let before = 0;
+    for (const p of r.failures) {
+      failed.push({ ms: p.t / 1e6, failed: p.max - before, policy });
+      before = p.max;
+    }
   }
+  const x = { field: 'ms', type: 'quantitative', title: 'simulated time (ms)' } as const;
+  const color = { field: 'policy', type: 'nominal' } as const;
   return {
-    width: WIDTH,
-    height: 260,
-    data: { values },
-    mark: { type: 'line', interpolate: 'step-after' },
-    encoding: {
-      x: { field: 'ms', type: 'quantitative', title: 'simulated time (ms)' },
-      y: { field: 'MiB', type: 'quantitative', title: 'bounce memory (MiB, max per sample)' },
-      color: { field: 'policy', type: 'nominal' },
-      strokeDash: { field: 'level', type: 'nominal' },
-    },
+    vconcat: [
+      {
+        width: WIDTH,
+        height: 240,
+        data: { values: levels },
+        mark: { type: 'line', interpolate: 'step-after' },
+        encoding: { x, y: { field: 'MiB', type: 'quantitative', title: 'bounce memory (MiB, max per sample)' }, color, strokeDash: { field: 'level', type: 'nominal' } },
+      },
+      {
+        width: WIDTH,
+        height: 120,
+        data: { values: failed },
+        mark: { type: 'line', interpolate: 'step-after' },
+        encoding: { x, y: { field: 'failed', type: 'quantitative', title: 'failed maps per sample' }, color },
+      },
+    ],
+    resolve: { scale: { x: 'shared', color: 'shared' } },
   };
 }
 
@@ -107,37 +124,82 @@ function cpuSpec(results: RunResult[]): vl.TopLevelSpec {
   };
 }
 
+const SLOT_MAP_COLUMNS = 64;
+
+function slotMapSpec(r: RunResult): vl.TopLevelSpec | null {
+  const m = r.slotMap;
+  if (m === null) return null;
+  const values = m.used.map((u, i) => ({ row: Math.floor(i / SLOT_MAP_COLUMNS), col: i % SLOT_MAP_COLUMNS, firstSlot: i * m.bucketSlots, held: u }));
+  const rows = Math.ceil(m.used.length / SLOT_MAP_COLUMNS);
+  return {
+    width: WIDTH,
+    height: Math.max(40, Math.min(360, rows * 11)),
+    data: { values },
+    mark: { type: 'rect' },
+    encoding: {
+      x: { field: 'col', type: 'ordinal', axis: null },
+      y: { field: 'row', type: 'ordinal', axis: null },
+      color: { field: 'held', type: 'quantitative', scale: { domain: [0, 1], scheme: 'blues' }, title: 'held' },
+      tooltip: [{ field: 'firstSlot', title: 'first slot' }, { field: 'held' }],
+    },
+  };
+}
+
 /**
  * Render one Vega-Lite spec to a standalone SVG string.
  *
+ * Vega numbers gradient and clip definitions from a process-wide counter, so
+ * they are renamed here from the chart's id: the same chart gives the same
+ * bytes, and two charts in one page never share a definition id.
+ *
  * @param spec - The chart.
+ * @param id - The chart's id, unique in its page (letters, digits, '-').
  * @returns SVG markup; text from the data is escaped by Vega's SVG renderer.
  * @remarks Context: async; CPU-bound for a few tens of milliseconds.
  */
-export async function renderSvg(spec: vl.TopLevelSpec): Promise<string> {
+export async function renderSvg(spec: vl.TopLevelSpec, id: string): Promise<string> {
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
+  let svg: string;
   try {
-    return await view.toSVG();
+    svg = await view.toSVG();
   } finally {
     view.finalize();
   }
+  const renamed = new Map<string, string>();
+  // Only definition ids and their url(#...) references: text drawn from the data is left alone.
+  return svg.replace(/(id="|url\(#)((?:gradient_|clip|pattern_)\d+)/g, (_: string, lead: string, old: string) => {
+    let name = renamed.get(old);
+    if (name === undefined) {
+      name = `${id}-def${renamed.size}`;
+      renamed.set(old, name);
+    }
+    return `${lead}${name}`;
+  });
 }
 
 /**
  * The charts of a comparison report, rendered.
  *
  * @param results - One result per policy (the same workload).
- * @returns Occupancy over time, failures by cause, map latency per device, and CPU time by work.
+ * @returns Occupancy and failures over time, failures by cause, map latency per device, CPU time by work,
+ *   and a slot map of the default pool for each design that has one.
  * @remarks Context: async.
  */
 export async function compareCharts(results: RunResult[]): Promise<Chart[]> {
   const defs: [string, string, vl.TopLevelSpec][] = [
-    ['occupancy', 'Bounce memory over time: in use (solid) and reserved (dashed)', occupancySpec(results)],
+    ['occupancy', 'Bounce memory over time, in use (solid) and reserved (dashed), with failed maps on the same time axis', occupancySpec(results)],
     ['failures', 'Failed maps by cause', failureSpec(results)],
     ['latency', 'Estimated map latency per device', latencySpec(results)],
     ['cpu', 'Estimated CPU time by kind of work', cpuSpec(results)],
   ];
+  for (const r of results) {
+    const spec = slotMapSpec(r);
+    const m = r.slotMap;
+    if (spec === null || m === null) continue;
+    const title = `Slot map of the default pool, ${r.config.policy}, at the ${m.reason} (${(m.at / 1e6).toFixed(3)} ms): ${m.usedSlots} of ${m.nslabs} slots held, ${m.freeRuns} free runs within segments, the longest ${m.longestFreeRun} slots; one cell = ${m.bucketSlots} slot${m.bucketSlots > 1 ? 's' : ''}, ${SLOT_MAP_COLUMNS} cells a row`;
+    defs.push([`slots-${r.config.policy}`, title, spec]);
+  }
   const out: Chart[] = [];
-  for (const [id, title, spec] of defs) out.push({ id, title, spec, svg: await renderSvg(spec) });
+  for (const [id, title, spec] of defs) out.push({ id, title, spec, svg: await renderSvg(spec, id) });
   return out;
 }

@@ -27,6 +27,9 @@ test('the report holds the comparison table, four non-empty SVG charts, the conf
     assert.match(m[1]!, /<svg[^>]*width="\d+"/);
     assert.match(m[1]!, /<path[^>]* d="M/, `chart ${id} draws marks`);
   }
+  const slots = /<figure class="chart" id="chart-slots-fixed"><figcaption>Slot map of the default pool, fixed, at the (first failed map|end of run) [^<]*<\/figcaption>([\s\S]*?)<\/figure>/.exec(html);
+  assert.ok(slots, 'slot map of the fixed pool present');
+  assert.match(slots[2]!, /class="mark-rect/);
   const head = /<thead><tr>(.*)<\/tr><\/thead>/.exec(html)![1]!;
   assert.match(head, /<th>fixed<\/th><th>transient<\/th>/);
   assert.match(html, /<td>map failures<\/td><td>[\d,]+<\/td><td>[\d,]+<\/td>/);

@@ -43,7 +43,7 @@ function curveSpec(r: SizeResult): vl.TopLevelSpec {
  */
 export async function renderSizeReport(r: SizeResult): Promise<string> {
   const spec = curveSpec(r);
-  const figure = chartFigure({ id: 'sizing', title: 'Headroom curve: failed maps against fixed-pool size', spec, svg: await renderSvg(spec) });
+  const figure = chartFigure({ id: 'sizing', title: 'Headroom curve: failed maps against fixed-pool size', spec, svg: await renderSvg(spec, 'sizing') });
   return htmlPage(`<h2>Sizing</h2>
 <pre id="answer">${escapeHtml(formatSize(r))}</pre>
 <h2>Charts</h2>

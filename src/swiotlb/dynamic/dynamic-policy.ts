@@ -11,6 +11,7 @@ import type { Machine } from '../../machine/machine.js';
 import { IO_TLB_SIZE, type DmaDirection } from '../constants.js';
 import { readDebugfs, type SwiotlbDebugfs } from '../debugfs.js';
 import type { MappingFailure } from '../failure.js';
+import type { IoTlbPool } from '../pool.js';
 import type { IoTlbMem } from '../io-tlb-mem.js';
 import { swiotlbMaxMappingSize } from '../limits.js';
 import { emptyStats, type CallContext, type CostMeter, type LiveBuffer, type MapRequest, type PolicyEnv, type PolicyStats, type SwiotlbPolicy } from '../policy.js';
@@ -157,6 +158,11 @@ export class DynamicPolicy implements SwiotlbPolicy {
    */
   dynCounters(): DynCounters {
     return { ...this.dyn.counters };
+  }
+
+  /** {@inheritDoc SwiotlbPolicy.slotPools} */
+  slotPools(): readonly IoTlbPool[] {
+    return this.mem.pools;
   }
 
   /** {@inheritDoc SwiotlbPolicy.stats} */

@@ -10,6 +10,7 @@ import { lowBits } from '../../../machine/mask.js';
 import type { Machine } from '../../../machine/machine.js';
 import { PAGE_SIZE, IO_TLB_SIZE, type DmaDirection } from '../../constants.js';
 import { createIoTlbMem, findPool, memUsed, type IoTlbMem } from '../../io-tlb-mem.js';
+import type { IoTlbPool } from '../../pool.js';
 import {
   swiotlbTblMapSingle,
   swiotlbTblUnmapSingle,
@@ -185,6 +186,11 @@ export class FixedPolicy implements SwiotlbPolicy {
       out.push({ dev: this.#devices.get(id)!, tlb: this.#liveTlb[h]!, size: this.#liveSize[h]!, reserved: n * IO_TLB_SIZE });
     }
     return out;
+  }
+
+  /** {@inheritDoc SwiotlbPolicy.slotPools} */
+  slotPools(): readonly IoTlbPool[] {
+    return this.mem.pools;
   }
 
   /** {@inheritDoc SwiotlbPolicy.stats} */
