@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { replayTraceFile } from '../lab/replay/replay-file.js';
 import { formatReplay, formatReplaySummary } from '../lab/replay/replay-format.js';
+import { renderReplayReport } from '../lab/report/replay-report.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { PROFILES } from '../swiotlb/profiles.js';
 import { InputError } from '../util/errors.js';
 import { parseIntOption, parsePositiveIntOption } from './options.js';
@@ -72,6 +74,7 @@ export function registerReplay(program: Command): void {
     .argument('[traces...]', 'trace files (trace or trace-cmd report text, plain or .gz)')
     .addOption(new Option('--kernel <version>', 'kernel profile').choices([...PROFILES.keys()]).default('6.1'))
     .option('--json', 'print one JSON document')
+    .option('--report <file>', 'also write a self-contained HTML report')
     .option('--lenient', 'count and skip malformed lines instead of failing')
     .option('--scan', 'use the slot-by-slot reference search instead of the fast one')
     .option('--check', 'DMA-API debugging of the trace: unmaps of unmapped addresses, size/direction mismatches, syncs outside mappings, leaks')
@@ -84,7 +87,7 @@ export function registerReplay(program: Command): void {
       (v, acc: Map<string, DmaReplayDevice>) => parseDeviceSpec(v, acc),
       new Map<string, DmaReplayDevice>(),
     )
-    .action(async (traces: string[], o: { kernel: string; json?: boolean; lenient?: boolean; scan?: boolean; check?: boolean; poolStart?: number; nslabs?: number; nareas?: number; device: Map<string, DmaReplayDevice> }) => {
+    .action(async (traces: string[], o: { kernel: string; json?: boolean; report?: string; lenient?: boolean; scan?: boolean; check?: boolean; poolStart?: number; nslabs?: number; nareas?: number; device: Map<string, DmaReplayDevice> }) => {
       const files = traces.length > 0 ? traces : builtinTraces();
       if (files.length === 0) throw new InputError('no_trace', 'No trace given and no bundled traces found');
       for (const f of files) {
@@ -101,6 +104,7 @@ export function registerReplay(program: Command): void {
           await replayTraceFile(f, { kernel: o.kernel, lenient: o.lenient ?? false, searchImpl: o.scan === true ? 'scan' : 'fast', check: o.check === true, devices: o.device, ...(pool ? { pool } : {}) }),
         );
       }
+      if (o.report !== undefined) writeFileAtomic(o.report, [await renderReplayReport(results)]);
       if (o.json === true) process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : { schemaVersion: 1, traces: results }, null, 2)}\n`);
       else process.stdout.write(results.length === 1 ? formatReplay(results[0]!) : formatReplaySummary(results));
       if (results.some((r) => r.mismatched > 0)) throw new ExitCode(1);

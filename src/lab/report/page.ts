@@ -25,7 +25,7 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { padding: 3px 10px; border-bottom: 1px solid #eee; } td:not(:first-child), th:not(:first-child) { text-align: right; }
 pre { background: #f6f6f6; padding: 10px; overflow-x: auto; font-size: 12px; }
 figure { margin: 12px 0; } figcaption { font-weight: 600; margin-bottom: 4px; }
-.note { color: #555; }`;
+.note { color: #555; } tr.mismatch td { background: #fde8e8; } h3 { font-size: 14px; }`;
 
 /**
  * Wrap report sections in a complete offline HTML document.

@@ -73,3 +73,18 @@ test('the size report shows the answer, the headroom curve with the answer marke
   assert.equal(html.includes('<img'), false);
   assert.equal(/<script/i.test(html), false);
 });
+
+test('the replay report has a verdict row per trace, the chart, and each trace text, with names and trace text escaped', async () => {
+  const { replayTraceFile } = await import('../replay/replay-file.js');
+  const { renderReplayReport } = await import('./replay-report.js');
+  const r = await replayTraceFile('test/fixtures/oracle/nvme_smoke_smp2/trace.txt.gz', { kernel: '6.1', lenient: false, searchImpl: 'fast', check: false, devices: new Map() });
+  const html = await renderReplayReport([r]);
+  assert.match(html, /<td>in-lock<\/td><td>394<\/td><td>172<\/td><td>0<\/td><td>0<\/td><td>identical<\/td>/);
+  assert.match(html, /id="chart-decisions"[\s\S]*?class="mark-rect/);
+  const hostile = { ...r, file: `/x/${HOSTILE}/trace.txt`, mismatched: 1, firstMismatch: { line: 7, text: HOSTILE, decision: 'map_found', kernel: { slot: 1 }, model: { slot: 2 }, area: null } };
+  const bad = await renderReplayReport([hostile]);
+  assert.match(bad, /<tr class="mismatch">/);
+  assert.match(bad, /differs at line 7/);
+  assert.equal(bad.includes('<img'), false);
+  assert.equal(/<script/i.test(bad), false);
+});
