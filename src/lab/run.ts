@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { canonicalJson, sha256File, sha256Text } from '../util/digest.js';
 import { createMachine } from '../machine/machine.js';
 import { getProfile } from '../swiotlb/profiles.js';
 import { computeBootPool } from '../swiotlb/sizing.js';
@@ -30,6 +31,8 @@ import { diagnoseLeaks, type LeakDiagnosis } from '../dma/leak-diagnosis.js';
 export interface RunResult {
   schemaVersion: 1;
   config: RunConfig;
+  /** SHA-256 of the effective config, with a trace workload's path replaced by the trace's own digest. */
+  inputDigest: string;
   knobs: Record<string, number | string | boolean>;
   pool: { nslabs: number; nareas: number; bytes: number; forceBounce: boolean; bootLog: string[] };
   policy: PolicyStats;
@@ -63,6 +66,20 @@ const UNIT_OF: Record<string, CostName> = {
   hypercalls: 'hypercallNs',
   hypercallPages: 'hypercallNsPerPage',
 };
+
+/**
+ * The digest of a run's inputs: the same config and trace bytes give the same
+ * digest on any machine, wherever the trace sits.
+ *
+ * @param c - Effective configuration (a trace workload's file must be readable).
+ * @returns `sha256:<hex>`.
+ * @remarks Context: process context; reads a trace file once.
+ */
+export function runInputDigest(c: RunConfig): string {
+  const knobs = { ...c.workload.knobs };
+  if (c.workload.name === 'trace' && typeof knobs.path === 'string') knobs.path = sha256File(knobs.path);
+  return sha256Text(canonicalJson({ ...c, workload: { ...c.workload, knobs } }));
+}
 
 /**
  * Run a configuration.
@@ -140,10 +157,14 @@ export function runConfig(c: RunConfig, extra: { perfetto?: PerfettoRecorder } =
   return {
     schemaVersion: 1,
     config: c,
+    inputDigest: runInputDigest(c),
     knobs,
     pool: { nslabs: boot.nslabs, nareas: boot.nareas, bytes: boot.bytes, forceBounce: boot.forceBounce, bootLog: boot.logLines },
     policy: stats,
-    devices: [...sim.metrics.values()].map((m) => m.toJSON()),
+    devices: [...sim.metrics.values()].map((m) => {
+      m.finish(end);
+      return m.toJSON();
+    }),
     work,
     estimatedCpuNs: Math.round(total),
     simulatedNs: end,

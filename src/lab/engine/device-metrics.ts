@@ -4,6 +4,7 @@
  * @module
  */
 import { Histogram } from './histogram.js';
+import { LevelSeries, type SeriesPoint } from './time-series.js';
 
 /** Per-device counts and latency distributions. */
 export class DeviceMetrics {
@@ -24,6 +25,8 @@ export class DeviceMetrics {
   /** Bytes mapped and not yet unmapped. */
   liveBytes = 0;
   peakLiveBytes = 0;
+  /** liveBytes over simulated time, for per-device occupancy charts. */
+  readonly live: LevelSeries;
   readonly mapNs = new Histogram();
   readonly unmapNs = new Histogram();
   readonly requestNs = new Histogram();
@@ -31,9 +34,24 @@ export class DeviceMetrics {
 
   /**
    * @param name - Device name.
+   * @param sampleNs - Width of a time-series point at the start of the run.
    */
-  constructor(name: string) {
+  constructor(name: string, sampleNs: number) {
     this.name = name;
+    this.live = new LevelSeries(sampleNs);
+  }
+
+  /**
+   * Change the device's live bytes at time t (a map, an unmap, a deferred map completing).
+   *
+   * @param t - The simulation's clock (ns), never decreasing.
+   * @param delta - Bytes added (negative for an unmap).
+   * @remarks Context: simulation loop. No allocation except a new series point.
+   */
+  addLive(t: number, delta: number): void {
+    this.liveBytes += delta;
+    if (this.liveBytes > this.peakLiveBytes) this.peakLiveBytes = this.liveBytes;
+    this.live.set(t, this.liveBytes);
   }
 
   /** Distinct sizes of mappings that failed as too large (at most 16). */
@@ -53,9 +71,21 @@ export class DeviceMetrics {
   }
 
   /**
-   * Serialise for results.
+   * Close the live-bytes series at the end of the run.
    *
-   * @returns Plain data.
+   * @param end - Simulated end time (ns).
+   * @remarks Context: end of run, once.
+   */
+  finish(end: number): void {
+    this.#occupancy = this.live.finish(end);
+  }
+
+  #occupancy: SeriesPoint[] = [];
+
+  /**
+   * The device's counts for results (call finish() first for its occupancy series).
+   *
+   * @returns A JSON-ready record.
    * @remarks Context: end of run.
    */
   toJSON(): Record<string, unknown> {
@@ -75,7 +105,9 @@ export class DeviceMetrics {
       lockWaitNs: Math.round(this.lockWaitNs),
       cpuQueueNs: Math.round(this.cpuQueueNs),
       peakLiveBytes: this.peakLiveBytes,
+      occupancy: this.#occupancy,
       mapLatency: this.mapNs.summary(),
+      mapLatencyHistogram: this.mapNs.octaves(),
       unmapLatency: this.unmapNs.summary(),
       requestLatency: this.requestNs.summary(),
       waitLatency: this.waitNs.summary(),

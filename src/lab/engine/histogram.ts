@@ -78,6 +78,24 @@ export class Histogram {
   }
 
   /**
+   * The distribution by powers of two, for charts.
+   *
+   * @returns [upper edge in ns, count] per non-empty octave (values in [edge/2, edge)), ascending.
+   * @remarks Context: any.
+   */
+  octaves(): [number, number][] {
+    const byEdge = new Map<number, number>();
+    const c = this.#counts;
+    for (let b = 0; b < c.length; b++) {
+      if (c[b] === 0) continue;
+      const lower = b === 0 ? 0 : Histogram.upperEdge(b - 1);
+      const edge = lower < 1 ? 1 : 2 ** (Math.floor(Math.log2(lower)) + 1);
+      byEdge.set(edge, (byEdge.get(edge) ?? 0) + c[b]!);
+    }
+    return [...byEdge.entries()].sort((a, b) => a[0] - b[0]);
+  }
+
+  /**
    * Summary for results.
    *
    * @returns count, mean, p50, p99, max (ns).

@@ -117,7 +117,7 @@ export class Simulation {
   dev(dev: Device): DeviceMetrics {
     let m = this.metrics.get(dev.id);
     if (m === undefined) {
-      m = new DeviceMetrics(dev.name);
+      m = new DeviceMetrics(dev.name, this.o.sampleNs);
       this.metrics.set(dev.id, m);
     }
     return m;
@@ -215,8 +215,7 @@ export class Simulation {
       this.#waiters.push({ job, tag, since: end, dev });
     } else {
       m.bytesMapped += size;
-      m.liveBytes += size;
-      if (m.liveBytes > m.peakLiveBytes) m.peakLiveBytes = m.liveBytes;
+      m.addLive(this.now, size);
       this.o.debug?.map(dev, dma, size, dir, end, `${dev.name} map at t=${Math.round(t)} ns`);
     }
     this.callEnd = end;
@@ -247,7 +246,7 @@ export class Simulation {
     }
     m.unmaps++;
     m.unmapNs.record(end - t);
-    m.liveBytes -= size;
+    m.addLive(this.now, -size);
     const w = this.#waiters.shift();
     if (w !== undefined) {
       this.dev(w.dev).waitNs.record(end - w.since);
@@ -358,8 +357,7 @@ export class Simulation {
         const dev = this.jobs[w.job]!.device;
         const m = this.dev(dev);
         m.waitNs.record(c.at - w.since);
-        m.liveBytes += w.size;
-        if (m.liveBytes > m.peakLiveBytes) m.peakLiveBytes = m.liveBytes;
+        m.addLive(this.now, w.size);
         m.bytesMapped += w.size;
         this.#deferredResults.set(w.job * 0x10000 + w.tag, c.tlb + dev.dmaOffset);
         this.o.debug?.map(dev, c.tlb + dev.dmaOffset, w.size, c.request.dir, c.at, `${dev.name} deferred map completed at t=${Math.round(c.at)} ns`);

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { canonicalJson, sha256File, sha256Text } from '../../util/digest.js';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
@@ -43,9 +44,21 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
   }
   const mem = engine.mem;
   if (t.firstMismatch !== null) t.firstMismatch.text = await lineAt(path, t.firstMismatch.line);
+  // The trace is identified by its bytes, not its path; the search implementation is left out (both decide alike).
+  const inputDigest = sha256Text(
+    canonicalJson({
+      trace: sha256File(path),
+      kernel: engine.profile.name,
+      lenient: opts.lenient ?? false,
+      check: opts.check ?? false,
+      pool: opts.pool ?? null,
+      devices: opts.devices !== undefined ? [...opts.devices.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [],
+    }),
+  );
   return {
     schemaVersion: 1,
     file: path,
+    inputDigest,
     kernel: engine.profile.name,
     mode: engine.mode,
     events: stats.events,

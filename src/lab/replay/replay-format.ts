@@ -24,6 +24,7 @@ export function formatReplay(r: ReplayResult): string {
   const out: string[] = [];
   out.push(`trace      ${plain(r.file)}${r.gzip ? ' (gzip)' : ''}`);
   out.push(`kernel     ${r.kernel}   mode ${r.mode}`);
+  out.push(`inputs     ${r.inputDigest}`);
   if (r.pool) {
     out.push(
       `pool       ${hex(r.pool.start)}-${hex(r.pool.end)}  ${r.pool.nslabs} slots (${(r.pool.nslabs * 2048) / 1048576} MiB), ${r.pool.nareas} areas of ${r.pool.areaNslabs}${r.pool.force ? ', force' : ''} [from ${r.pool.source}]`,

@@ -39,6 +39,8 @@ export interface ReplayMismatch {
 export interface ReplayResult {
   schemaVersion: 1;
   file: string;
+  /** SHA-256 of the inputs: the trace's bytes, the kernel profile and the options that change decisions. */
+  inputDigest: string;
   kernel: string;
   /** `in-lock` (oracle probes inside the search), `entry` (fallback probes), or `dma-events` (6.12+ dma:* only). */
   mode: 'in-lock' | 'entry' | 'dma-events' | 'empty';

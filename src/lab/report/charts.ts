@@ -103,6 +103,56 @@ function latencySpec(results: RunResult[]): vl.TopLevelSpec {
   };
 }
 
+function deviceOccupancySpec(results: RunResult[]): vl.TopLevelSpec {
+  const values: { ms: number; MiB: number; policy: string; device: string }[] = [];
+  for (const r of results) {
+    for (const d of r.devices) {
+      const series = (d.occupancy as { t: number; max: number }[] | undefined) ?? [];
+      for (const p of series) values.push({ ms: p.t / 1e6, MiB: p.max / MiB, policy: r.config.policy, device: String(d.name) });
+    }
+  }
+  return {
+    data: { values },
+    facet: { field: 'policy', type: 'nominal', title: null, sort: null },
+    columns: 2,
+    spec: {
+      width: 330,
+      height: 120,
+      mark: { type: 'line', interpolate: 'step-after' },
+      encoding: {
+        x: { field: 'ms', type: 'quantitative', title: 'simulated time (ms)' },
+        y: { field: 'MiB', type: 'quantitative', title: 'mapped (MiB)' },
+        color: { field: 'device', type: 'nominal' },
+      },
+    },
+  };
+}
+
+function latencyHistogramSpec(results: RunResult[]): vl.TopLevelSpec {
+  const values: { policy: string; upToUs: number; maps: number }[] = [];
+  for (const r of results) {
+    const byEdge = new Map<number, number>();
+    for (const d of r.devices) {
+      for (const [edge, n] of (d.mapLatencyHistogram as [number, number][] | undefined) ?? []) byEdge.set(edge, (byEdge.get(edge) ?? 0) + n);
+    }
+    if (byEdge.size === 0) continue;
+    // Every octave between the smallest and largest, empty ones as 0, so the line never bridges a gap.
+    const edges = [...byEdge.keys()];
+    for (let edge = Math.min(...edges); edge <= Math.max(...edges); edge *= 2) values.push({ policy: r.config.policy, upToUs: edge / 1e3, maps: byEdge.get(edge) ?? 0 });
+  }
+  return {
+    width: WIDTH,
+    height: 220,
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'upToUs', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'est. map latency, upper edge of a power-of-two bucket (µs)' },
+      y: { field: 'maps', type: 'quantitative', title: 'maps (all devices)' },
+      color: { field: 'policy', type: 'nominal', sort: null },
+    },
+  };
+}
+
 function cpuSpec(results: RunResult[]): vl.TopLevelSpec {
   const values: { policy: string; work: string; ms: number }[] = [];
   for (const r of results) {
@@ -189,7 +239,9 @@ export async function compareCharts(results: RunResult[]): Promise<Chart[]> {
   const defs: [string, string, vl.TopLevelSpec][] = [
     ['occupancy', 'Bounce memory over time, in use (solid) and reserved (dashed), with failed maps on the same time axis', occupancySpec(results)],
     ['failures', 'Failed maps by cause', failureSpec(results)],
-    ['latency', 'Estimated map latency per device', latencySpec(results)],
+    ['devices', 'Bytes mapped per device over time', deviceOccupancySpec(results)],
+    ['latency-histogram', 'Estimated map latency distribution', latencyHistogramSpec(results)],
+    ['latency', 'Estimated map latency per device: p50, p99 and max', latencySpec(results)],
     ['cpu', 'Estimated CPU time by kind of work', cpuSpec(results)],
   ];
   for (const r of results) {

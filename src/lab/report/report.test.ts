@@ -16,12 +16,12 @@ test('escapeHtml replaces every character that can open markup or end an attribu
   assert.equal(escapeHtml(HOSTILE), '&#60;img src=x onerror=alert(1)&#62;&#60;script&#62;alert(2)&#60;/script&#62;&#34;&#39;&#38;');
 });
 
-test('the report holds the comparison table, four non-empty SVG charts, the config and seed, and no script', async () => {
+test('the report holds the comparison table, every chart non-empty, the config and seed, and no script', async () => {
   const rs = results();
   const html = await renderReport(rs);
   assert.match(html, /^<!doctype html>/);
   assert.equal(/<script/i.test(html), false);
-  for (const id of ['occupancy', 'failures', 'latency', 'cpu']) {
+  for (const id of ['occupancy', 'failures', 'devices', 'latency-histogram', 'latency', 'cpu']) {
     const m = new RegExp(`<figure class="chart" id="chart-${id}">([\\s\\S]*?)</figure>`).exec(html);
     assert.ok(m, `chart ${id} present`);
     assert.match(m[1]!, /<svg[^>]*width="\d+"/);

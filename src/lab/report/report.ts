@@ -49,6 +49,7 @@ ${figures.join('\n')}
 <h2>Effective configuration</h2>
 <p>Saved as a file, this JSON reproduces the numbers byte for byte: <code>swiotlb-lab compare --config &lt;file&gt; --policies ${escapeHtml(policies)}</code>.</p>
 <pre id="config">${escapeHtml(config)}</pre>
+<p>Input digests (SHA-256 of the config, a trace by its bytes): ${results.map((r) => `${escapeHtml(r.config.policy)} <code>${escapeHtml(r.inputDigest)}</code>`).join(', ')}.</p>
 <h2>Boot log</h2>
 <pre id="boot-log">${escapeHtml(boot)}</pre>
 `);
