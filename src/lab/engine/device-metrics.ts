@@ -25,7 +25,7 @@ export class DeviceMetrics {
   /** Bytes mapped and not yet unmapped. */
   liveBytes = 0;
   peakLiveBytes = 0;
-  /** liveBytes over simulated time, for per-device occupancy charts. */
+  /** liveBytes sampled with the pool's levels (every sampleMs), for per-device occupancy charts; peakLiveBytes stays exact. */
   readonly live: LevelSeries;
   readonly mapNs = new Histogram();
   readonly unmapNs = new Histogram();
@@ -42,16 +42,14 @@ export class DeviceMetrics {
   }
 
   /**
-   * Change the device's live bytes at time t (a map, an unmap, a deferred map completing).
+   * Change the device's live bytes (a map, an unmap, a deferred map completing).
    *
-   * @param t - The simulation's clock (ns), never decreasing.
    * @param delta - Bytes added (negative for an unmap).
-   * @remarks Context: simulation loop. No allocation except a new series point.
+   * @remarks Context: simulation loop; no allocation (the series is sampled with the pool's levels).
    */
-  addLive(t: number, delta: number): void {
+  addLive(delta: number): void {
     this.liveBytes += delta;
     if (this.liveBytes > this.peakLiveBytes) this.peakLiveBytes = this.liveBytes;
-    this.live.set(t, this.liveBytes);
   }
 
   /** Distinct sizes of mappings that failed as too large (at most 16). */

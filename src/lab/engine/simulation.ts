@@ -215,7 +215,7 @@ export class Simulation {
       this.#waiters.push({ job, tag, since: end, dev });
     } else {
       m.bytesMapped += size;
-      m.addLive(this.now, size);
+      m.addLive(size);
       this.o.debug?.map(dev, dma, size, dir, end, `${dev.name} map at t=${Math.round(t)} ns`);
     }
     this.callEnd = end;
@@ -246,7 +246,7 @@ export class Simulation {
     }
     m.unmaps++;
     m.unmapNs.record(end - t);
-    m.addLive(this.now, -size);
+    m.addLive(-size);
     const w = this.#waiters.shift();
     if (w !== undefined) {
       this.dev(w.dev).waitNs.record(end - w.since);
@@ -315,6 +315,7 @@ export class Simulation {
     this.occupancy.set(this.now, s.inUseBytes);
     this.reserved.set(this.now, s.reservedBytes);
     this.failures.set(this.now, s.mapFailures);
+    for (const m of this.metrics.values()) m.live.set(this.now, m.liveBytes);
     this.o.perfetto?.counters(this.now, s.inUseBytes, s.reservedBytes);
   }
 
@@ -357,7 +358,7 @@ export class Simulation {
         const dev = this.jobs[w.job]!.device;
         const m = this.dev(dev);
         m.waitNs.record(c.at - w.since);
-        m.addLive(this.now, w.size);
+        m.addLive(w.size);
         m.bytesMapped += w.size;
         this.#deferredResults.set(w.job * 0x10000 + w.tag, c.tlb + dev.dmaOffset);
         this.o.debug?.map(dev, c.tlb + dev.dmaOffset, w.size, c.request.dir, c.at, `${dev.name} deferred map completed at t=${Math.round(c.at)} ns`);

@@ -121,7 +121,7 @@ function deviceOccupancySpec(results: RunResult[]): vl.TopLevelSpec {
       mark: { type: 'line', interpolate: 'step-after' },
       encoding: {
         x: { field: 'ms', type: 'quantitative', title: 'simulated time (ms)' },
-        y: { field: 'MiB', type: 'quantitative', title: 'mapped (MiB)' },
+        y: { field: 'MiB', type: 'quantitative', title: 'mapped (MiB, sampled)' },
         color: { field: 'device', type: 'nominal' },
       },
     },
