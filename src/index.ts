@@ -69,5 +69,15 @@ export type { TraceEvent, TraceReadStats } from './lab/trace/index.js';
 export { replayTraceFile } from './lab/replay/replay-file.js';
 export { ReplayEngine } from './lab/replay/replay-engine.js';
 export type { ReplayResult, ReplayMismatch, ReplayPoolConfig } from './lab/replay/replay-types.js';
+export { effectiveConfig, DEFAULT_RUN } from './lab/run-config.js';
+export type { RunConfig } from './lab/run-config.js';
+export { runConfig, runInputDigest } from './lab/run.js';
+export type { RunResult } from './lab/run.js';
+export { sizePool, formatSize } from './lab/size.js';
+export type { SizeResult, SizePoint } from './lab/size.js';
+export { renderReport } from './lab/report/report.js';
+export { renderSizeReport } from './lab/report/size-report.js';
+export { renderReplayReport } from './lab/report/replay-report.js';
+export { escapeHtml } from './lab/report/page.js';
 
 export { InputError, ContractError } from './util/errors.js';

@@ -15,6 +15,18 @@ test('README library example is examples/quick-start.ts verbatim, and it runs', 
   assert.match(r.stdout, /swiotlb buffer is full/);
 });
 
+test('README lab example is examples/lab-report.ts verbatim, and it prints what its comments say', () => {
+  const readme = readFileSync(`${root}README.md`, 'utf8');
+  const example = readFileSync(`${root}examples/lab-report.ts`, 'utf8');
+  assert.ok(readme.includes(example), 'README shows the example file');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'examples/lab-report.ts'], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const said = [...example.matchAll(/^\/\/ ((?:fixed|growing): .*)$/gm)].map((m) => m[1]);
+  assert.equal(said.length, 2);
+  for (const line of said) assert.ok(r.stdout.includes(`${line}\n`), `prints '${line}'`);
+  assert.match(r.stdout, /report: .*swiotlb-lab-report\.html \(sha256:[0-9a-f]{64}\)/);
+});
+
 test('README quick-start commands are the ones CI and npm scripts run', () => {
   const readme = readFileSync(`${root}README.md`, 'utf8');
   const ci = readFileSync(`${root}.ci/run`, 'utf8');
