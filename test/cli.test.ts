@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync as fileExists, mkdtempSync, readdirSync as listDir, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,4 +82,27 @@ test('swiotlb-lab stops at once on Ctrl-C with status 130 and leaves no output f
   assert.equal(code, 130);
   assert.equal(existsSync(out), false);
   assert.deepEqual(readdirSync(dir), []);
+});
+
+test('--report writes a complete HTML report beside the usual output, for compare, replay and size', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'report-cli-'));
+  const cmp = cli('compare', '--policies', 'fixed,growing', '--duration', '20', '--report', join(dir, 'compare.html'));
+  assert.equal(cmp.code, 0, cmp.stderr);
+  assert.match(cmp.stdout, /map failures/);
+  const rep = cli('replay', SMOKE, '--report', join(dir, 'replay.html'));
+  assert.equal(rep.code, 0, rep.stderr);
+  const size = cli('size', '--duration', '20', '--report', join(dir, 'size.html'));
+  assert.equal(size.code, 0, size.stderr);
+  for (const f of ['compare.html', 'replay.html', 'size.html']) {
+    const html = readFileSync(join(dir, f), 'utf8');
+    assert.match(html, /^<!doctype html>[\s\S]*<\/html>\n$/);
+    assert.match(html, /<figure class="chart"[\s\S]*?<svg/);
+  }
+  assert.deepEqual(listDir(dir).sort(), ['compare.html', 'replay.html', 'size.html']);
+  // A report path in a missing folder is a clear error and leaves nothing behind.
+  const bad = cli('compare', '--policies', 'fixed', '--duration', '5', '--report', join(dir, 'no-such-dir', 'r.html'));
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /no-such-dir/);
+  assert.doesNotMatch(bad.stderr, /\n\s+at /);
+  assert.equal(fileExists(join(dir, 'no-such-dir')), false);
 });
