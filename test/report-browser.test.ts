@@ -47,7 +47,7 @@ test('the default compare report opens in Chromium with no console errors and ev
   const html = await renderReport(policyEntries().map((p) => runConfig({ ...structuredClone(c), policy: p.name })));
   await withPage(html, async (page, errors) => {
     assert.equal(await page.locator('#comparison tbody tr').count() > 10, true);
-    for (const id of ['occupancy', 'failures', 'devices', 'latency-histogram', 'latency', 'cpu', 'slots-fixed']) {
+    for (const id of ['occupancy', 'pools', 'failures', 'devices', 'latency-histogram', 'latency', 'cpu', 'slots-fixed']) {
       const box = await page.locator(`#chart-${id} svg`).boundingBox();
       assert.ok(box !== null && box.width > 200 && box.height > 100, `chart ${id} has a visible size`);
       assert.ok((await page.locator(`#chart-${id} svg path`).count()) > 3, `chart ${id} has marks`);

@@ -48,6 +48,8 @@ export interface RunResult {
   failures: SeriesPoint[];
   /** The default pool's slots at the first failed map a bigger pool could fix, or at the end; null for designs without slot pools. */
   slotMap: SlotMap | null;
+  /** Bytes in use per slot pool over time (`pool <id>`, and all transient pools as one); empty for designs without slot pools. */
+  poolOccupancy: Record<string, SeriesPoint[]>;
   costs: Record<CostName, number>;
   /** dma-debug findings and the leak diagnosis (runs with check: true). */
   dmaDebug: { counts: DmaDebug['counts']; findings: DmaDebug['findings']; diagnosis: LeakDiagnosis } | null;
@@ -173,6 +175,7 @@ export function runConfig(c: RunConfig, extra: { perfetto?: PerfettoRecorder } =
     reserved: sim.reserved.finish(end),
     failures: sim.failures.finish(end),
     slotMap: sim.slotMap ?? takeSlotMap(policy, end, 'end of run'),
+    poolOccupancy: sim.pools.finish(end),
     costs,
     dmaDebug,
   };

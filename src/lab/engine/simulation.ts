@@ -12,6 +12,7 @@
  * @module
  */
 import { takeSlotMap, type SlotMap } from './slot-map.js';
+import { PoolSeries } from './pool-series.js';
 import type { Device } from '../../machine/device.js';
 import type { Machine } from '../../machine/machine.js';
 import { createPrng, type Prng } from '../../machine/prng.js';
@@ -74,6 +75,8 @@ export class Simulation {
   readonly failures: LevelSeries;
   /** The default pool's slots at the first failed map a bigger pool could fix (else taken by the caller at the end). */
   slotMap: SlotMap | null = null;
+  /** Bytes in use per slot pool (designs that expose their pools). */
+  readonly pools: PoolSeries;
   readonly pricer: Pricer;
   /** Meter totals at the start, to price the whole run by category. */
   readonly meterStart = new Float64Array(N);
@@ -106,6 +109,7 @@ export class Simulation {
     this.occupancy = new LevelSeries(o.sampleNs);
     this.reserved = new LevelSeries(o.sampleNs);
     this.failures = new LevelSeries(o.sampleNs);
+    this.pools = new PoolSeries(o.sampleNs);
   }
 
   /**
@@ -316,6 +320,8 @@ export class Simulation {
     this.reserved.set(this.now, s.reservedBytes);
     this.failures.set(this.now, s.mapFailures);
     for (const m of this.metrics.values()) m.live.set(this.now, m.liveBytes);
+    const pools = this.o.policy.slotPools?.();
+    if (pools !== undefined) this.pools.sample(this.now, pools);
     this.o.perfetto?.counters(this.now, s.inUseBytes, s.reservedBytes);
   }
 

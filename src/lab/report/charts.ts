@@ -128,6 +128,31 @@ function deviceOccupancySpec(results: RunResult[]): vl.TopLevelSpec {
   };
 }
 
+function poolOccupancySpec(results: RunResult[]): vl.TopLevelSpec | null {
+  const values: { ms: number; MiB: number; policy: string; pool: string }[] = [];
+  for (const r of results) {
+    for (const [pool, series] of Object.entries(r.poolOccupancy)) {
+      for (const p of series) values.push({ ms: p.t / 1e6, MiB: p.max / MiB, policy: r.config.policy, pool });
+    }
+  }
+  if (values.length === 0) return null;
+  return {
+    data: { values },
+    facet: { field: 'policy', type: 'nominal', title: null, sort: null },
+    columns: 2,
+    spec: {
+      width: 330,
+      height: 120,
+      mark: { type: 'line', interpolate: 'step-after' },
+      encoding: {
+        x: { field: 'ms', type: 'quantitative', title: 'simulated time (ms)' },
+        y: { field: 'MiB', type: 'quantitative', title: 'in use (MiB, max per sample)' },
+        color: { field: 'pool', type: 'nominal' },
+      },
+    },
+  };
+}
+
 function latencyHistogramSpec(results: RunResult[]): vl.TopLevelSpec {
   const values: { policy: string; upToUs: number; maps: number }[] = [];
   for (const r of results) {
@@ -244,6 +269,8 @@ export async function compareCharts(results: RunResult[]): Promise<Chart[]> {
     ['latency', 'Estimated map latency per device: p50, p99 and max', latencySpec(results)],
     ['cpu', 'Estimated CPU time by kind of work', cpuSpec(results)],
   ];
+  const pools = poolOccupancySpec(results);
+  if (pools !== null) defs.splice(1, 0, ['pools', 'Bytes in use per slot pool over time (transient pools summed), for designs with slot pools', pools]);
   for (const r of results) {
     const spec = slotMapSpec(r);
     const m = r.slotMap;

@@ -21,7 +21,7 @@ test('the report holds the comparison table, every chart non-empty, the config a
   const html = await renderReport(rs);
   assert.match(html, /^<!doctype html>/);
   assert.equal(/<script/i.test(html), false);
-  for (const id of ['occupancy', 'failures', 'devices', 'latency-histogram', 'latency', 'cpu']) {
+  for (const id of ['occupancy', 'pools', 'failures', 'devices', 'latency-histogram', 'latency', 'cpu']) {
     const m = new RegExp(`<figure class="chart" id="chart-${id}">([\\s\\S]*?)</figure>`).exec(html);
     assert.ok(m, `chart ${id} present`);
     assert.match(m[1]!, /<svg[^>]*width="\d+"/);
@@ -30,6 +30,10 @@ test('the report holds the comparison table, every chart non-empty, the config a
   const slots = /<figure class="chart" id="chart-slots-fixed"><figcaption>Slot map of the default pool, fixed, at the (first failed map|end of run) [^<]*<\/figcaption>([\s\S]*?)<\/figure>/.exec(html);
   assert.ok(slots, 'slot map of the fixed pool present');
   assert.match(slots[2]!, /class="mark-rect/);
+  // Per-pool occupancy: the transient design's boot pool and its transient pools as one series.
+  assert.deepEqual(Object.keys(rs[1]!.poolOccupancy).sort(), ['pool 0', 'transient pools']);
+  assert.ok(rs[1]!.poolOccupancy['transient pools']!.some((p) => p.max > 0));
+  assert.match(html, /id="chart-pools"[\s\S]*?class="mark-line/);
   const head = /<thead><tr>(.*)<\/tr><\/thead>/.exec(html)![1]!;
   assert.match(head, /<th>fixed<\/th><th>transient<\/th>/);
   assert.match(html, /<td>map failures<\/td><td>[\d,]+<\/td><td>[\d,]+<\/td>/);

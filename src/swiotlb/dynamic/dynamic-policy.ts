@@ -160,9 +160,11 @@ export class DynamicPolicy implements SwiotlbPolicy {
     return { ...this.dyn.counters };
   }
 
-  /** {@inheritDoc SwiotlbPolicy.slotPools} */
+  /** {@inheritDoc SwiotlbPolicy.slotPools} The persistent pools oldest first (the boot pool leads), then every device's transient pools. */
   slotPools(): readonly IoTlbPool[] {
-    return this.mem.pools;
+    const out = [...this.mem.pools].sort((a, b) => a.id - b.id);
+    for (const d of this.dyn.devs.values()) out.push(...d.pools);
+    return out;
   }
 
   /** {@inheritDoc SwiotlbPolicy.stats} */
