@@ -106,6 +106,7 @@ export class DeviceMetrics {
       occupancy: this.#occupancy,
       mapLatency: this.mapNs.summary(),
       mapLatencyHistogram: this.mapNs.octaves(),
+      unmapLatencyHistogram: this.unmapNs.octaves(),
       unmapLatency: this.unmapNs.summary(),
       requestLatency: this.requestNs.summary(),
       waitLatency: this.waitNs.summary(),

@@ -154,26 +154,32 @@ function poolOccupancySpec(results: RunResult[]): vl.TopLevelSpec | null {
 }
 
 function latencyHistogramSpec(results: RunResult[]): vl.TopLevelSpec {
-  const values: { policy: string; upToUs: number; maps: number }[] = [];
+  const values: { policy: string; call: string; upToUs: number; calls: number }[] = [];
   for (const r of results) {
-    const byEdge = new Map<number, number>();
-    for (const d of r.devices) {
-      for (const [edge, n] of (d.mapLatencyHistogram as [number, number][] | undefined) ?? []) byEdge.set(edge, (byEdge.get(edge) ?? 0) + n);
+    for (const call of ['map', 'unmap'] as const) {
+      const byEdge = new Map<number, number>();
+      for (const d of r.devices) {
+        for (const [edge, n] of (d[`${call}LatencyHistogram`] as [number, number][] | undefined) ?? []) byEdge.set(edge, (byEdge.get(edge) ?? 0) + n);
+      }
+      if (byEdge.size === 0) continue;
+      // Every octave between the smallest and largest, empty ones as 0, so the line never bridges a gap.
+      const edges = [...byEdge.keys()];
+      for (let edge = Math.min(...edges); edge <= Math.max(...edges); edge *= 2) values.push({ policy: r.config.policy, call, upToUs: edge / 1e3, calls: byEdge.get(edge) ?? 0 });
     }
-    if (byEdge.size === 0) continue;
-    // Every octave between the smallest and largest, empty ones as 0, so the line never bridges a gap.
-    const edges = [...byEdge.keys()];
-    for (let edge = Math.min(...edges); edge <= Math.max(...edges); edge *= 2) values.push({ policy: r.config.policy, upToUs: edge / 1e3, maps: byEdge.get(edge) ?? 0 });
   }
   return {
-    width: WIDTH,
-    height: 220,
     data: { values },
-    mark: { type: 'line', point: true },
-    encoding: {
-      x: { field: 'upToUs', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'est. map latency, upper edge of a power-of-two bucket (µs)' },
-      y: { field: 'maps', type: 'quantitative', title: 'maps (all devices)' },
-      color: { field: 'policy', type: 'nominal', sort: null },
+    facet: { field: 'call', type: 'nominal', title: null, sort: ['map', 'unmap'] },
+    columns: 2,
+    spec: {
+      width: 330,
+      height: 200,
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'upToUs', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'est. latency, power-of-two bucket upper edge (µs)' },
+        y: { field: 'calls', type: 'quantitative', title: 'calls (all devices)' },
+        color: { field: 'policy', type: 'nominal', sort: null },
+      },
     },
   };
 }
@@ -265,7 +271,7 @@ export async function compareCharts(results: RunResult[]): Promise<Chart[]> {
     ['occupancy', 'Bounce memory over time, in use (solid) and reserved (dashed), with failed maps on the same time axis', occupancySpec(results)],
     ['failures', 'Failed maps by cause', failureSpec(results)],
     ['devices', 'Bytes mapped per device over time', deviceOccupancySpec(results)],
-    ['latency-histogram', 'Estimated map latency distribution', latencyHistogramSpec(results)],
+    ['latency-histogram', 'Estimated map and unmap latency distributions', latencyHistogramSpec(results)],
     ['latency', 'Estimated map latency per device: p50, p99 and max', latencySpec(results)],
     ['cpu', 'Estimated CPU time by kind of work', cpuSpec(results)],
   ];
