@@ -205,11 +205,7 @@ export class Simulation {
     }
     m.maps++;
     m.mapNs.record(end - t);
-    if (dma === DMA_MAPPING_ERROR) {
-      const code = this.o.dma.lastFailure?.code ?? 'unknown';
-      m.fail(code, size);
-      if (this.slotMap === null && code !== 'too_large') this.slotMap = takeSlotMap(this.o.policy, end, 'first failed map');
-    }
+    if (dma === DMA_MAPPING_ERROR) this.#failed(m, size, end);
     else if (dma === MAP_DEFERRED) {
       m.deferred++;
       this.#deferredWaiters.set(this.o.policy.stats(end).deferred, { job, tag, since: end, size });
@@ -312,6 +308,13 @@ export class Simulation {
     if (this.#tickAt >= 0 && this.#tickAt <= at) return;
     this.#tickAt = at;
     this.queue.push(at, EV_TICK, 0);
+  }
+
+  /** Count a failed map; the first one a bigger pool could fix also snapshots the slot map. Kept out of map() to keep it small. */
+  #failed(m: DeviceMetrics, size: number, end: number): void {
+    const code = this.o.dma.lastFailure?.code ?? 'unknown';
+    m.fail(code, size);
+    if (this.slotMap === null && code !== 'too_large') this.slotMap = takeSlotMap(this.o.policy, end, 'first failed map');
   }
 
   #sample(): void {
