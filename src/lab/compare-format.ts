@@ -65,6 +65,17 @@ export function compareTable(results: RunResult[]): { head: string[]; rows: stri
 }
 
 /**
+ * A run's dma-debug findings as one line of counts.
+ *
+ * @param r - A result of a run with check on.
+ * @returns `code n, ...`, or 'no misuse found' (also for a run without checks).
+ * @remarks Context: any.
+ */
+export function dmaDebugCounts(r: RunResult): string {
+  return Object.entries(r.dmaDebug?.counts ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') || 'no misuse found';
+}
+
+/**
  * Format results of the same workload under several policies as one table.
  *
  * @param results - One result per policy, in column order.
@@ -78,8 +89,7 @@ export function formatCompare(results: RunResult[]): string {
   const debug: string[] = [];
   for (const r of results) {
     if (r.dmaDebug === null) continue;
-    const counts = Object.entries(r.dmaDebug.counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'no misuse found';
-    debug.push(`dma-debug (${r.config.policy}): ${counts}`);
+    debug.push(`dma-debug (${r.config.policy}): ${dmaDebugCounts(r)}`);
     for (const v of r.dmaDebug.diagnosis.verdict) debug.push(`  ${v}`);
   }
   const tail = debug.length > 0 ? `\n${debug.join('\n')}\n` : '';

@@ -103,14 +103,20 @@ function latencySpec(results: RunResult[]): vl.TopLevelSpec {
   };
 }
 
-function deviceOccupancySpec(results: RunResult[]): vl.TopLevelSpec {
-  const values: { ms: number; MiB: number; policy: string; device: string }[] = [];
-  for (const r of results) {
-    for (const d of r.devices) {
-      const series = (d.occupancy as { t: number; max: number }[] | undefined) ?? [];
-      for (const p of series) values.push({ ms: p.t / 1e6, MiB: p.max / MiB, policy: r.config.policy, device: String(d.name) });
-    }
-  }
+/** One row per point of a level series, labelled by design and by series name. */
+interface LevelRow {
+  ms: number;
+  MiB: number;
+  policy: string;
+  series: string;
+}
+
+function levelRows(policy: string, series: string, points: readonly { t: number; max: number }[], out: LevelRow[]): void {
+  for (const p of points) out.push({ ms: p.t / 1e6, MiB: p.max / MiB, policy, series });
+}
+
+/** Small multiples: one panel per design, a step line per series (device or pool). */
+function levelPanelsSpec(values: LevelRow[], yTitle: string, legend: string): vl.TopLevelSpec {
   return {
     data: { values },
     facet: { field: 'policy', type: 'nominal', title: null, sort: null },
@@ -121,36 +127,27 @@ function deviceOccupancySpec(results: RunResult[]): vl.TopLevelSpec {
       mark: { type: 'line', interpolate: 'step-after' },
       encoding: {
         x: { field: 'ms', type: 'quantitative', title: 'simulated time (ms)' },
-        y: { field: 'MiB', type: 'quantitative', title: 'mapped (MiB, sampled)' },
-        color: { field: 'device', type: 'nominal' },
+        y: { field: 'MiB', type: 'quantitative', title: yTitle },
+        color: { field: 'series', type: 'nominal', title: legend },
       },
     },
   };
 }
 
-function poolOccupancySpec(results: RunResult[]): vl.TopLevelSpec | null {
-  const values: { ms: number; MiB: number; policy: string; pool: string }[] = [];
+function deviceOccupancySpec(results: RunResult[]): vl.TopLevelSpec {
+  const values: LevelRow[] = [];
   for (const r of results) {
-    for (const [pool, series] of Object.entries(r.poolOccupancy)) {
-      for (const p of series) values.push({ ms: p.t / 1e6, MiB: p.max / MiB, policy: r.config.policy, pool });
-    }
+    for (const d of r.devices) levelRows(r.config.policy, String(d.name), (d.occupancy as { t: number; max: number }[] | undefined) ?? [], values);
   }
-  if (values.length === 0) return null;
-  return {
-    data: { values },
-    facet: { field: 'policy', type: 'nominal', title: null, sort: null },
-    columns: 2,
-    spec: {
-      width: 330,
-      height: 120,
-      mark: { type: 'line', interpolate: 'step-after' },
-      encoding: {
-        x: { field: 'ms', type: 'quantitative', title: 'simulated time (ms)' },
-        y: { field: 'MiB', type: 'quantitative', title: 'in use (MiB, max per sample)' },
-        color: { field: 'pool', type: 'nominal' },
-      },
-    },
-  };
+  return levelPanelsSpec(values, 'mapped (MiB, sampled)', 'device');
+}
+
+function poolOccupancySpec(results: RunResult[]): vl.TopLevelSpec | null {
+  const values: LevelRow[] = [];
+  for (const r of results) {
+    for (const [pool, series] of Object.entries(r.poolOccupancy)) levelRows(r.config.policy, pool, series, values);
+  }
+  return values.length === 0 ? null : levelPanelsSpec(values, 'in use (MiB, max per sample)', 'pool');
 }
 
 function latencyHistogramSpec(results: RunResult[]): vl.TopLevelSpec {

@@ -8,7 +8,7 @@
  * @module
  */
 import type { RunResult } from '../run.js';
-import { compareTable } from '../compare-format.js';
+import { compareTable, dmaDebugCounts } from '../compare-format.js';
 import { compareCharts } from './charts.js';
 import { chartFigure, escapeHtml, htmlPage } from './page.js';
 
@@ -33,8 +33,7 @@ export async function renderReport(results: RunResult[]): Promise<string> {
   const debug: string[] = [];
   for (const r of results) {
     if (r.dmaDebug === null) continue;
-    const counts = Object.entries(r.dmaDebug.counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'no misuse found';
-    debug.push(`<li><b>${escapeHtml(r.config.policy)}</b>: ${escapeHtml(counts)}<ul>${r.dmaDebug.diagnosis.verdict.map((v) => `<li>${escapeHtml(v)}</li>`).join('')}</ul></li>`);
+    debug.push(`<li><b>${escapeHtml(r.config.policy)}</b>: ${escapeHtml(dmaDebugCounts(r))}<ul>${r.dmaDebug.diagnosis.verdict.map((v) => `<li>${escapeHtml(v)}</li>`).join('')}</ul></li>`);
   }
   const boot = results[0]!.pool.bootLog.join('\n');
   const config = JSON.stringify(results[0]!.config, null, 2);
