@@ -197,6 +197,11 @@ export class PhysMemory {
     this.copies++;
     this.bytesCopied += len;
     if (!this.store || len === 0 || dst === src) return;
+    this.move(dst, src, len);
+  }
+
+  /** The byte-mode part of copy(): move chunk pieces, memmove-safe (kept apart so copy() stays small enough to inline). */
+  private move(dst: number, src: number, len: number): void {
     const size = this.chunkBytes;
     if (dst > src && dst < src + len) {
       // Backwards, highest piece first, so no source byte is overwritten before it is read.
@@ -276,18 +281,34 @@ export class PhysMemory {
     };
   }
 
-  /** The RAM range [lo, hi) the last checked access fell in (a one-entry cache). */
+  /**
+   * The RAM ranges [lo, hi) of the last two checked accesses that missed (a
+   * two-entry cache: a bounce copies between a buffer and a pool that may sit
+   * in different ranges, e.g. below and above the 4 GiB hole).
+   */
   private lastLo = 0;
   private lastHi = 0;
+  private prevLo = 0;
+  private prevHi = 0;
 
   private check(what: string, addr: number, len: number): void {
-    if (addr >= this.lastLo && addr + len <= this.lastHi && Math.floor(addr) === addr && Math.floor(len) === len && len >= 0) return;
+    if (Math.floor(addr) === addr && Math.floor(len) === len && len >= 0) {
+      const end = addr + len;
+      if ((addr >= this.lastLo && end <= this.lastHi) || (addr >= this.prevLo && end <= this.prevHi)) return;
+    }
+    this.checkSlow(what, addr, len);
+  }
+
+  /** The uncached part of check(): look the range up in the address map and remember it. */
+  private checkSlow(what: string, addr: number, len: number): void {
     if (len === 0 && Number.isSafeInteger(addr) && addr >= 0) return;
     if (Math.floor(addr) !== addr || Math.floor(len) !== len || !this.map.isRam(addr, len)) {
       throw new RangeError(`Cannot ${what} ${len} bytes at ${hex(addr)}: [${hex(addr)}-${hex(addr + len)}) is not RAM`);
     }
     const r = this.map.ramRangeOf(addr);
     if (r !== null) {
+      this.prevLo = this.lastLo;
+      this.prevHi = this.lastHi;
       this.lastLo = r.start;
       this.lastHi = r.end;
     }

@@ -15,6 +15,19 @@ function zu(v: number): string {
   return v >= 0 ? String(v) : (2n ** 64n + BigInt(v)).toString();
 }
 
+/** The pre-6.9 "Access before mapping start" warning (cold: kept out of swiotlbBounce so it inlines). */
+function warnBeforeStart(mem: IoTlbMem, dev: Device, origOff: number, tlbOff: number): number {
+  logWarning(mem, 'bounce_before_start', `${dev.name}: Access before mapping start detected. orig offset ${origOff}, requested offset ${tlbOff}.`);
+  return 0;
+}
+
+/** The "Buffer overflow detected" warning (cold); t >= 0 when the offset alone overflows (nothing is copied then). */
+function warnOverflow(mem: IoTlbMem, dev: Device, rem: number, size: number, t: number): number {
+  const mapping = t >= 0 ? `${size}+${t}` : String(size);
+  logWarning(mem, t >= 0 ? 'bounce_overflow_offset' : 'bounce_overflow', `${dev.name}: Buffer overflow detected. Allocation size: ${zu(rem)}. Mapping size: ${mapping}.`);
+  return 0;
+}
+
 /**
  * Copy `size` bytes at bounce address `tlb` in direction `dir`.
  *
@@ -44,20 +57,14 @@ export function swiotlbBounce(mem: IoTlbMem, pool: IoTlbPool, dev: Device, tlb: 
     orig += t;
     rem -= t;
   } else {
-    if (tlbOff < origOff) {
-      logWarning(mem, 'bounce_before_start', `${dev.name}: Access before mapping start detected. orig offset ${origOff}, requested offset ${tlbOff}.`);
-      return 0;
-    }
+    if (tlbOff < origOff) return warnBeforeStart(mem, dev, origOff, tlbOff);
     const t = tlbOff - origOff;
-    if (rem >= 0 && t > rem) {
-      logWarning(mem, 'bounce_overflow_offset', `${dev.name}: Buffer overflow detected. Allocation size: ${zu(rem)}. Mapping size: ${size}+${t}.`);
-      return 0;
-    }
+    if (rem >= 0 && t > rem) return warnOverflow(mem, dev, rem, size, t);
     orig += t;
     rem -= t;
   }
   if (rem >= 0 && size > rem) {
-    logWarning(mem, 'bounce_overflow', `${dev.name}: Buffer overflow detected. Allocation size: ${zu(rem)}. Mapping size: ${size}.`);
+    warnOverflow(mem, dev, rem, size, -1);
     size = rem;
   }
   const c = mem.counters;

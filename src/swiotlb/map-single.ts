@@ -17,9 +17,10 @@ import {
 import type { Device } from '../machine/device.js';
 import { lowBits } from '../machine/mask.js';
 import { findPool, logWarning, memUsed, type IoTlbMem } from './io-tlb-mem.js';
-import type { IoTlbPool } from './pool.js';
+import { areaOf, type IoTlbPool } from './pool.js';
 import { releaseSlots } from './slots.js';
 import { FoundSlots, findSlotsInPool } from './find-slots.js';
+import { takeFirstCandidate } from './first-candidate.js';
 import type { SearchRequest } from './search-request.js';
 import { swiotlbBounce } from './bounce.js';
 import { swiotlbMaxMappingSize } from './limits.js';
@@ -202,6 +203,7 @@ export function swiotlbTblMapSingle(
   found.pool = null;
   found.livelockArea = -1;
   const pools = mem.pools;
+  if (pools.length === 1 && mem.observer === null && mem.searchImpl === 'fast' && takeFirstCandidate(mem, dev, cpu, req, found)) return completeMap(mem, dev, req, found);
   for (let i = 0; i < pools.length; i++) {
     const pool = pools[i]!;
     if (pool.transient) continue;
@@ -289,10 +291,10 @@ export function releaseInPool(mem: IoTlbMem, pool: IoTlbPool, dev: Device, tlb: 
     );
   }
   const nslots = Math.ceil((pool.allocSize[index]! + off) / IO_TLB_SIZE);
-  const area = (index / pool.areaNslabs) | 0;
+  const area = areaOf(pool, index);
   mem.counters.areaLockAcquisitions++;
   pool.areaLocks[area]!++;
-  releaseSlots(pool, index, nslots);
+  releaseSlots(pool, area, index, nslots);
   mem.totalUsed -= nslots;
   lastRelease.poolId = pool.id;
   lastRelease.area = area;

@@ -103,6 +103,25 @@ export function fillSearchRequest(
     req.alignWant = mask === 0 ? 0 : (lowBits(origAddr, IO_TLB_SIZE * req.period) >> IO_TLB_SHIFT) & req.matchSlots;
     return;
   }
+  deriveSearchRequest(req, family, minAlignMask, allocAlignMask, big, key, origAddr, poolDmaStart, boundaryMask);
+}
+
+/**
+ * The uncached part of fillSearchRequest(): derive masks, stride and the
+ * boundary window from scratch and remember the inputs they came from (kept
+ * apart so the cached path stays small enough to inline).
+ */
+function deriveSearchRequest(
+  req: SearchRequest,
+  family: SearchFamily,
+  minAlignMask: number,
+  allocAlignMask: number,
+  big: boolean,
+  key: number,
+  origAddr: number,
+  poolDmaStart: number,
+  boundaryMask: number,
+): void {
   req.cachedFamily = family;
   req.cachedMA = minAlignMask;
   req.cachedAA = allocAlignMask;

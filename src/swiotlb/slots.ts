@@ -50,12 +50,13 @@ export function commitSlots(pool: IoTlbPool, area: number, index: number, nslots
  * the same segment.
  *
  * @param pool - Pool holding the slots.
+ * @param area - Area owning the slots.
  * @param index - Global index of the first slot (padding included).
  * @param nslots - Slots to free.
  * @returns The length of the merged free run, or -1 when the segment's bound was already a full segment (not measured).
  * @remarks Context: caller holds the owning area's lock. `area->index` is not touched.
  */
-export function releaseSlots(pool: IoTlbPool, index: number, nslots: number): number {
+export function releaseSlots(pool: IoTlbPool, area: number, index: number, nslots: number): number {
   index |= 0;
   nslots |= 0;
   const bits = pool.bits;
@@ -66,7 +67,6 @@ export function releaseSlots(pool: IoTlbPool, index: number, nslots: number): nu
     pool.padSlots[i] = 0;
   }
   pool.head[index] = 0;
-  const area = (index / pool.areaNslabs) | 0;
   pool.areaUsed[area]! -= nslots;
   // The merged run can only raise the segment's bound; a bound of 128 (a whole
   // segment, or stale-high) cannot rise, so skip measuring the run then.
