@@ -34,6 +34,7 @@ interface LabFlags {
   seed?: number;
   set: Record<string, unknown>;
   check?: boolean;
+  memory?: 'accounting' | 'bytes';
   json?: boolean;
 }
 
@@ -59,6 +60,7 @@ function withLabOptions(cmd: Command): Command {
     .option('--seed <n>', 'random seed', (v) => parseIntOption(v, '--seed'))
     .option('--set <knob=value>', 'set a workload knob (repeatable; see swiotlb-lab workloads)', parseKnob, {})
     .option('--check', 'DMA-API debugging: check every call against the live mappings and diagnose leaks')
+    .addOption(new Option('--memory <mode>', "'bytes' stores real bytes and checks that every transfer's data arrives where the kernel puts it (slower)").choices(['accounting', 'bytes']))
     .option('--json', 'print one JSON document');
 }
 
@@ -87,6 +89,7 @@ export function configFromFlags(workload: string | undefined, f: LabFlags): RunC
   if (f.duration !== undefined) c.durationMs = f.duration;
   if (f.seed !== undefined) c.seed = f.seed;
   if (f.check === true) c.check = true;
+  if (f.memory !== undefined) c.machine.memory = f.memory;
   return effectiveConfig(c, f.config ?? 'flags');
 }
 

@@ -76,6 +76,27 @@ export function dmaDebugCounts(r: RunResult): string {
 }
 
 /**
+ * A byte-mode run's data check as lines of text: a summary, then one line per
+ * reported mismatch.
+ *
+ * @param r - A result (a run in accounting mode has no data check).
+ * @returns Lines (empty for a run without a data check); device names are raw text, escape them for HTML.
+ * @remarks Context: any.
+ */
+export function dataCheckLines(r: RunResult): string[] {
+  const d = r.dataCheck;
+  if (d === null) return [];
+  const n = (v: number) => v.toLocaleString('en-US');
+  if (d.mismatchedChecks === 0) return [`${n(d.checks)} checks, ${n(d.bytesChecked)} bytes compared: every byte arrived where the kernel would put it`];
+  const out = [`${n(d.mismatchedChecks)} of ${n(d.checks)} checks found bytes that did not arrive where the kernel would put them (${n(d.badBytes)} of ${n(d.bytesChecked)} bytes compared)`];
+  for (const m of d.mismatches) {
+    out.push(`${m.device}: ${m.dir} mapping of ${n(m.size)} bytes (dma 0x${m.dma.toString(16)}, buffer 0x${m.phys.toString(16)}) at ${m.at}, t=${Math.round(m.t)} ns: ${n(m.badBytes)} bytes wrong, the first at offset ${n(m.firstBadOffset)}`);
+  }
+  if (d.mismatchedChecks > d.mismatches.length) out.push(`... and ${n(d.mismatchedChecks - d.mismatches.length)} more`);
+  return out;
+}
+
+/**
  * Format results of the same workload under several policies as one table.
  *
  * @param results - One result per policy, in column order.
@@ -91,6 +112,11 @@ export function formatCompare(results: RunResult[]): string {
     if (r.dmaDebug === null) continue;
     debug.push(`dma-debug (${r.config.policy}): ${dmaDebugCounts(r)}`);
     for (const v of r.dmaDebug.diagnosis.verdict) debug.push(`  ${v}`);
+  }
+  for (const r of results) {
+    const [head, ...rest] = dataCheckLines(r);
+    if (head === undefined) continue;
+    debug.push(`data check (${r.config.policy}): ${head}`, ...rest.map((l) => `  ${l}`));
   }
   const tail = debug.length > 0 ? `\n${debug.join('\n')}\n` : '';
   return `${title}\n\n${line(head)}\n${rows.map(line).join('\n')}\n${tail}\nCounts are exact; times are estimates from the cost model (swiotlb-lab costs shows it; override with --config).\n`;

@@ -29,7 +29,10 @@ const ENTRIES: PolicyEntry[] = [
   { name: 'transient', description: 'as merged (6.6+): when the pool is full, a transient pool sized for the one mapping, freed at unmap', factory: (env, o) => createTransientPolicy(env, o) },
   { name: 'growing', description: 'as merged (6.6+): a failed search schedules a background worker that adds a whole pool; transient pools cover the gap; grown pools are never freed', factory: (env, o) => createGrowingPolicy(env, o) },
   { name: 'highmem', description: 'the extra 64-bit pool RFC: a second large pool above 4 GiB for devices whose DMA mask reaches it', factory: (env, o) => createHighmemPolicy(env, o) },
-  { name: 'reuse-pool', description: 'the Hyper-V confidential-VM design: freed bounce pages kept per device for reuse, a reserve, idle pages trimmed after 30 s', factory: (env, o) => createReusePoolPolicy(env, { reserveBytes: () => 4 * MiB, ...o }) },
+  // Lab devices take one DMA address per mapping and read it as one contiguous range, so a
+  // multi-page bounce buffer must be contiguous; `placement: 'scatter'` (pages wherever they are,
+  // as VMBus drivers that pass page lists can use) stays available as a policy option.
+  { name: 'reuse-pool', description: 'the Hyper-V confidential-VM design: freed bounce pages kept per device for reuse, a reserve, idle pages trimmed after 30 s', factory: (env, o) => createReusePoolPolicy(env, { reserveBytes: () => 4 * MiB, placement: 'contiguous', ...o }) },
   { name: 'throttle', description: 'the 2024 throttling RFC: callers that may block wait above 70 % of the pool until it drops below 65 %', factory: (env, o) => createThrottlePolicy(env, o) },
   { name: 'defer', description: 'FreeBSD busdma: a map that finds no room is queued FIFO and completed when space frees', factory: (env) => createDeferPolicy(env) },
 ];

@@ -12,7 +12,8 @@ export interface RunConfig {
   kernel: string;
   policy: string;
   policyOptions: Record<string, unknown>;
-  machine: { ramBytes: number; cpus: number; confidential: boolean; arch: 'x86' | 'arm64'; cmaMiB: number };
+  /** The machine; `memory: 'bytes'` stores real bytes and checks every transfer's data (slower). */
+  machine: { ramBytes: number; cpus: number; confidential: boolean; arch: 'x86' | 'arm64'; cmaMiB: number; memory: 'accounting' | 'bytes' };
   /** swiotlb= command line words (the boot pool is sized from them and the machine). */
   cmdline: string;
   workload: { name: string; knobs: Record<string, unknown> };
@@ -34,7 +35,7 @@ export const DEFAULT_RUN: RunConfig = {
   kernel: '6.12',
   policy: 'fixed',
   policyOptions: {},
-  machine: { ramBytes: 8 * 1024 ** 3, cpus: 4, confidential: true, arch: 'x86', cmaMiB: 0 },
+  machine: { ramBytes: 8 * 1024 ** 3, cpus: 4, confidential: true, arch: 'x86', cmaMiB: 0, memory: 'accounting' },
   cmdline: 'swiotlb=4096',
   workload: { name: 'coco-burst', knobs: {} },
   durationMs: 200,
@@ -83,6 +84,7 @@ export function effectiveConfig(partial: unknown, where = 'config'): RunConfig {
     if (m.cpus !== undefined) c.machine.cpus = num('machine.cpus', m.cpus, 1, 1024);
     if (m.confidential !== undefined) c.machine.confidential = typeof m.confidential === 'boolean' ? m.confidential : bad('machine.confidential', 'true or false', m.confidential);
     if (m.arch !== undefined) c.machine.arch = m.arch === 'x86' || m.arch === 'arm64' ? m.arch : bad('machine.arch', "'x86' or 'arm64'", m.arch);
+    if (m.memory !== undefined) c.machine.memory = m.memory === 'accounting' || m.memory === 'bytes' ? m.memory : bad('machine.memory', "'accounting' or 'bytes'", m.memory);
     if (m.cmaMiB !== undefined) {
       c.machine.cmaMiB = num('machine.cmaMiB', m.cmaMiB, 0, 65536);
       if (c.machine.cmaMiB % 4 !== 0) bad('machine.cmaMiB', 'a multiple of 4', m.cmaMiB);

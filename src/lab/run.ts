@@ -26,6 +26,7 @@ import { DmaDebug } from '../dma/dma-debug.js';
 import type { PerfettoRecorder } from './engine/perfetto.js';
 import { takeSlotMap, type SlotMap } from './engine/slot-map.js';
 import { diagnoseLeaks, type LeakDiagnosis } from '../dma/leak-diagnosis.js';
+import { DataCheck, type DataCheckResult } from './engine/data-check.js';
 
 /** The result of one run. Deterministic for a given config. */
 export interface RunResult {
@@ -51,6 +52,8 @@ export interface RunResult {
   /** Bytes in use per slot pool over time (`pool <id>`, and all transient pools as one); empty for designs without slot pools. */
   poolOccupancy: Record<string, SeriesPoint[]>;
   costs: Record<CostName, number>;
+  /** Byte-mode data check: every transfer's bytes followed to where the kernel puts them (machine.memory 'bytes'), else null. */
+  dataCheck: DataCheckResult | null;
   /** dma-debug findings and the leak diagnosis (runs with check: true). */
   dmaDebug: { counts: DmaDebug['counts']; findings: DmaDebug['findings']; diagnosis: LeakDiagnosis } | null;
 }
@@ -100,7 +103,7 @@ export function runConfig(c: RunConfig, extra: { perfetto?: PerfettoRecorder } =
   const costs = resolveCosts(c.costs);
   // A CMA region, when asked for, sits below 1 GiB so bus-limited devices (a display engine) can reach it.
   const cma = c.machine.cmaMiB > 0 ? { cma: { size: c.machine.cmaMiB * 1024 * 1024, limit: 0x4000_0000 } } : {};
-  const machine = createMachine({ ramBytes: c.machine.ramBytes, memory: 'accounting', confidential: c.machine.confidential, ...cma });
+  const machine = createMachine({ ramBytes: c.machine.ramBytes, memory: c.machine.memory, confidential: c.machine.confidential, ...cma });
   const boot = computeBootPool({
     cmdline: c.cmdline,
     possibleCpus: c.machine.cpus,
@@ -127,7 +130,20 @@ export function runConfig(c: RunConfig, extra: { perfetto?: PerfettoRecorder } =
   const dma = createDmaContext(policy, boot.forceBounce);
   const durationNs = c.durationMs * 1e6;
   const debug = c.check ? new DmaDebug() : undefined;
-  const sim = new Simulation({ machine, dma, policy, cpus: c.machine.cpus, costs, seed: c.seed, durationNs, sampleNs: c.sampleMs * 1e6, ...(debug ? { debug } : {}), ...(extra.perfetto ? { perfetto: extra.perfetto } : {}) });
+  const data = c.machine.memory === 'bytes' ? new DataCheck(machine.memory, c.seed) : undefined;
+  const sim = new Simulation({
+    machine,
+    dma,
+    policy,
+    cpus: c.machine.cpus,
+    costs,
+    seed: c.seed,
+    durationNs,
+    sampleNs: c.sampleMs * 1e6,
+    ...(debug ? { debug } : {}),
+    ...(data ? { data } : {}),
+    ...(extra.perfetto ? { perfetto: extra.perfetto } : {}),
+  });
   preset.build(sim, machine, knobs, c.machine.cpus);
   sim.run();
   const end = durationNs;
@@ -177,6 +193,7 @@ export function runConfig(c: RunConfig, extra: { perfetto?: PerfettoRecorder } =
     slotMap: sim.slotMap ?? takeSlotMap(policy, end, 'end of run'),
     poolOccupancy: sim.pools.finish(end),
     costs,
+    dataCheck: data ? data.finish(machine.devices(), end) : null,
     dmaDebug,
   };
 }

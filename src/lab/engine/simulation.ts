@@ -28,6 +28,7 @@ import { METER_FIELDS, Pricer, readMeter } from '../cost/pricer.js';
 import { EventQueue } from './event-queue.js';
 import { DeviceMetrics } from './device-metrics.js';
 import { LevelSeries } from './time-series.js';
+import type { DataCheck } from './data-check.js';
 
 /** A workload's stream of work on one device. */
 export interface Job {
@@ -53,6 +54,8 @@ export interface SimulationOptions {
   debug?: DmaDebug;
   /** Perfetto / Chrome trace recorder, when the run asks for one. */
   perfetto?: PerfettoRecorder;
+  /** Byte-mode data check (machines that store bytes). */
+  data?: DataCheck;
 }
 
 const EV_TICK = 0;
@@ -87,7 +90,7 @@ export class Simulation {
   readonly #channelFree = new Map<number, number>();
   readonly #waiters: { job: number; tag: number; since: number; dev: Device }[] = [];
   readonly #meter: CostMeter;
-  readonly #deferredWaiters = new Map<number, { job: number; tag: number; since: number; size: number }>();
+  readonly #deferredWaiters = new Map<number, { job: number; tag: number; since: number; size: number; phys: number; cpuPattern: number }>();
   readonly #deferredResults = new Map<number, number>();
   /** Time of the queued policy tick, or -1. */
   #tickAt = -1;
@@ -196,6 +199,7 @@ export class Simulation {
     const m = this.dev(dev);
     const key = this.o.policy.lockKey?.(dev, -1, cpu) ?? -1;
     const begin = this.#startCall(cpu, t, key, m);
+    const cpuPattern = this.o.data !== undefined ? this.o.data.beforeMap(phys, size, dir) : -1;
     const dma = dmaDirectMapPage(this.o.dma, dev, cpu, phys, size, dir, maySleep ? DMA_ATTR_MAY_SLEEP : 0);
     const end = this.#endCall(cpu, begin, key, this.o.costs.mapCallNs);
     const pf = this.o.perfetto;
@@ -208,7 +212,7 @@ export class Simulation {
     if (dma === DMA_MAPPING_ERROR) this.#failed(m, size, end);
     else if (dma === MAP_DEFERRED) {
       m.deferred++;
-      this.#deferredWaiters.set(this.o.policy.stats(end).deferred, { job, tag, since: end, size });
+      this.#deferredWaiters.set(this.o.policy.stats(end).deferred, { job, tag, since: end, size, phys, cpuPattern });
     }
     else if (dma === MAP_BLOCKED) {
       m.blocked++;
@@ -217,6 +221,7 @@ export class Simulation {
       m.bytesMapped += size;
       m.addLive(size);
       this.o.debug?.map(dev, dma, size, dir, end, `${dev.name} map at t=${Math.round(t)} ns`);
+      this.o.data?.afterMap(dev, dma, phys, size, dir, end, cpuPattern);
     }
     this.callEnd = end;
     return dma;
@@ -240,6 +245,7 @@ export class Simulation {
     this.o.debug?.unmap(dev, dma, size, dir, `${dev.name} unmap at t=${Math.round(t)} ns`, begin);
     dmaDirectUnmapPage(this.o.dma, dev, dma, size, dir, 0);
     const end = this.#endCall(cpu, begin, key, this.o.costs.unmapCallNs);
+    this.o.data?.afterUnmap(dev, dma, end);
     if (this.o.perfetto !== undefined) {
       this.o.perfetto.call(cpu, 'unmap', dev.name, begin, end, size, null);
       this.o.perfetto.mapEnd(dev.id, dev.name, dma, begin);
@@ -371,6 +377,7 @@ export class Simulation {
         m.bytesMapped += w.size;
         this.#deferredResults.set(w.job * 0x10000 + w.tag, c.tlb + dev.dmaOffset);
         this.o.debug?.map(dev, c.tlb + dev.dmaOffset, w.size, c.request.dir, c.at, `${dev.name} deferred map completed at t=${Math.round(c.at)} ns`);
+        this.o.data?.afterMap(dev, c.tlb + dev.dmaOffset, w.phys, w.size, c.request.dir, c.at, w.cpuPattern);
         this.schedule(Math.max(c.at, t), w.job, w.tag);
       }
     }

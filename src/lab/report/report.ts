@@ -8,7 +8,7 @@
  * @module
  */
 import type { RunResult } from '../run.js';
-import { compareTable, dmaDebugCounts } from '../compare-format.js';
+import { compareTable, dataCheckLines, dmaDebugCounts } from '../compare-format.js';
 import { compareCharts } from './charts.js';
 import { chartFigure, escapeHtml, htmlPage } from './page.js';
 
@@ -35,6 +35,12 @@ export async function renderReport(results: RunResult[]): Promise<string> {
     if (r.dmaDebug === null) continue;
     debug.push(`<li><b>${escapeHtml(r.config.policy)}</b>: ${escapeHtml(dmaDebugCounts(r))}<ul>${r.dmaDebug.diagnosis.verdict.map((v) => `<li>${escapeHtml(v)}</li>`).join('')}</ul></li>`);
   }
+  const data: string[] = [];
+  for (const r of results) {
+    const [head, ...rest] = dataCheckLines(r);
+    if (head === undefined) continue;
+    data.push(`<li><b>${escapeHtml(r.config.policy)}</b>: ${escapeHtml(head)}${rest.length > 0 ? `<ul>${rest.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : ''}</li>`);
+  }
   const boot = results[0]!.pool.bootLog.join('\n');
   const config = JSON.stringify(results[0]!.config, null, 2);
   const policies = results.map((r) => r.config.policy).join(',');
@@ -43,6 +49,7 @@ export async function renderReport(results: RunResult[]): Promise<string> {
 ${table}
 <p class="note">Counts are exact; times are estimates from the cost model (<code>swiotlb-lab costs</code> lists every parameter).</p>
 ${debug.length > 0 ? `<h2>DMA-API debugging</h2>\n<ul id="dma-debug">${debug.join('\n')}</ul>` : ''}
+${data.length > 0 ? `<h2>Data check (byte mode)</h2>\n<ul id="data-check">${data.join('\n')}</ul>` : ''}
 <h2>Charts</h2>
 ${figures.join('\n')}
 <h2>Effective configuration</h2>
