@@ -68,6 +68,17 @@ test('swiotlb-lab run applies --set knobs and --duration, and the result carries
   assert.equal(cli('run', '--set', 'nonsense=1').code, 2);
 });
 
+test('swiotlb-lab run of a trace whose buffers lie outside the machine RAM is a clear error with file and line; --memory bytes checks the data', () => {
+  const small = cli('run', SMOKE, '--ram', '128M', '--no-confidential', '--cmdline', 'swiotlb=force');
+  assert.equal(small.code, 2);
+  assert.match(small.stderr, /trace\.txt:\d+: The trace maps \d+ bytes at 0x[0-9a-f]+, which is not RAM of the simulated machine \(RAM ends at 0x8000000\): give more RAM/);
+  assert.doesNotMatch(small.stderr, /internal error|\n\s+at /);
+  const bytes = cli('run', SMOKE, '--memory', 'bytes', '--no-confidential', '--cmdline', 'swiotlb=force');
+  assert.equal(bytes.code, 0, bytes.stderr);
+  assert.match(bytes.stdout, /data check \(fixed\): [\d,]+ checks, [\d,]+ bytes compared: every byte arrived where the kernel would put it/);
+  assert.equal(cli('run', 'nic', '--memory', 'paper').code, 2);
+});
+
 test('swiotlb-lab stops at once on Ctrl-C with status 130 and leaves no output file', async () => {
   const { spawn } = await import('node:child_process');
   const { existsSync, mkdtempSync, readdirSync } = await import('node:fs');

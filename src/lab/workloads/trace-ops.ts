@@ -31,6 +31,8 @@ export interface TraceOps {
   arg: Float64Array;
   size: Float64Array;
   dir: Int8Array;
+  /** Trace line each operation came from (for errors). */
+  line: Int32Array;
   count: number;
 }
 
@@ -65,6 +67,7 @@ export function loadTraceOps(path: string): TraceOps {
   const arg: number[] = [];
   const size: number[] = [];
   const dir: number[] = [];
+  const lines: number[] = [];
   const pendingMap = new Map<number, { idx: number }[]>(); // cpu -> stack of maps awaiting their return
   const liveByAddr = new Map<string, number>(); // device:bounce address -> map index
   const devOf = (key: string, name: string, ma: number, bnd: number): number => {
@@ -83,6 +86,7 @@ export function loadTraceOps(path: string): TraceOps {
     arg.push(orig);
     size.push(sz);
     dir.push(dr);
+    lines.push(lineNo);
     return kind.length - 1;
   };
   const addUnmap = (d: number, c: number, mapIdx: number): void => {
@@ -92,6 +96,7 @@ export function loadTraceOps(path: string): TraceOps {
     arg.push(mapIdx);
     size.push(size[mapIdx]!);
     dir.push(dir[mapIdx]!);
+    lines.push(lineNo);
   };
   let lineNo = 0;
   let from = 0;
@@ -142,6 +147,7 @@ export function loadTraceOps(path: string): TraceOps {
     arg: Float64Array.from(arg),
     size: Float64Array.from(size),
     dir: Int8Array.from(dir),
+    line: Int32Array.from(lines),
     count: kind.length,
   };
 }

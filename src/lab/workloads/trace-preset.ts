@@ -22,6 +22,16 @@ export const TRACE_PRESET: WorkloadPreset = {
     const path = k.path as string;
     if (path === '') throw new InputError('bad_knob', "The trace workload needs a file: give it as the workload (swiotlb-lab run trace.txt.gz) or with --set path=FILE");
     const ops = loadTraceOps(path);
+    // The trace's buffers are bounced from and to: they must be RAM of the simulated machine.
+    for (let i = 0; i < ops.count; i++) {
+      if (ops.kind[i] !== 1 || machine.map.isRam(ops.arg[i]!, ops.size[i]!)) continue;
+      const end = ops.arg[i]! + ops.size[i]!;
+      throw new InputError(
+        'outside_ram',
+        `The trace maps ${ops.size[i]} bytes at 0x${ops.arg[i]!.toString(16)}, which is not RAM of the simulated machine (RAM ends at 0x${machine.map.ramEnd.toString(16)}): give more RAM (e.g. --ram ${Math.ceil(end / 2 ** 30) + 1}G) or a trace of this machine`,
+        { file: path, line: ops.line[i]! },
+      );
+    }
     const devices = ops.devices.map((d, i) =>
       machine.addDevice({ name: machine.device(d.name) === undefined ? d.name : `${d.name}#${i}`, minAlignMask: d.minAlignMask, segmentBoundaryMask: d.segmentBoundaryMask === 0 ? MASK_ALL : d.segmentBoundaryMask }),
     );
