@@ -42,3 +42,15 @@ test('effectiveConfig rejects unknown fields and bad values with the path and th
   assert.throws(() => runConfig(effectiveConfig({ cmdline: '', machine: { ramBytes: 2 * 1024 ** 3, confidential: false } })), /sets up no swiotlb pool/);
   assert.equal(DEFAULT_RUN.policy, 'fixed');
 });
+
+test('highmem sizes its high pool from swiotlb=<slots>,<areas>,<high slots>; policyOptions.highBytes overrides it', () => {
+  const GiB = 1024 ** 3;
+  const run = (policy: string, cmdline: string, policyOptions: Record<string, unknown> = {}) =>
+    runConfig(effectiveConfig({ durationMs: 1, policy, policyOptions, cmdline, machine: { confidential: false, ramBytes: 16 * GiB }, workload: { name: 'nvme-randread', knobs: {} } }));
+  assert.equal(run('highmem', 'swiotlb=4096,4,524288,force').policy.reservedBytes, 8 * 2 ** 20 + 1 * GiB);
+  assert.equal(run('highmem', 'swiotlb=4096,4,force').policy.reservedBytes, 2 * 8 * 2 ** 20, 'no third number: the high pool is as large as the low one');
+  assert.equal(run('highmem', 'swiotlb=4096,4,524288,force', { highBytes: 64 * 2 ** 20 }).policy.reservedBytes, 72 * 2 ** 20);
+  // The mainline grammar (every other design) reads two numbers and ignores the rest, force included.
+  const fixed = run('fixed', 'swiotlb=4096,4,524288,force');
+  assert.deepEqual([fixed.pool.bytes, fixed.pool.forceBounce, fixed.policy.reservedBytes], [8 * 2 ** 20, false, 8 * 2 ** 20]);
+});

@@ -29,11 +29,17 @@ export function registerParams(program: Command): void {
     .option('--ram <size>', 'RAM, e.g. 8G or 2048M', (v) => parseSize(v, '--ram'), 4 * 1024 ** 3)
     .option('--confidential', 'a confidential VM (SEV/TDX): 6 % of RAM, forced bouncing')
     .addOption(new Option('--arch <arch>', 'architecture sizing rules').choices(['x86', 'arm64']).default('x86'))
+    .addOption(
+      new Option('--grammar <name>', "how swiotlb= is read: 'kernel' (mainline), 'dynamic' (the 2023 v2 series' option list), 'highmem' (the 64-bit pool RFC: a third number sizes the high pool)")
+        .choices(['kernel', 'dynamic', 'highmem'])
+        .default('kernel'),
+    )
     .option('--json', 'print one JSON document')
-    .action((words: string[], o: { kernel: string; cpus: number; ram: number; confidential?: boolean; arch: 'x86' | 'arm64'; json?: boolean }) => {
+    .action((words: string[], o: { kernel: string; cpus: number; ram: number; confidential?: boolean; arch: 'x86' | 'arm64'; grammar: 'kernel' | 'dynamic' | 'highmem'; json?: boolean }) => {
       const cmdline = words.join(' ');
       const profile = getProfile(o.kernel);
-      const { findings } = explainKernelCmdline(cmdline, { possibleCpus: o.cpus });
+      const grammar = { dynamicOption: o.grammar === 'dynamic', highPoolOption: o.grammar === 'highmem' };
+      const { findings } = explainKernelCmdline(cmdline, { possibleCpus: o.cpus, ...grammar });
       const boot = computeBootPool({
         cmdline,
         possibleCpus: o.cpus,
@@ -43,6 +49,7 @@ export function registerParams(program: Command): void {
         limitNareas: profile.limitNareas,
         halvingOnMemblockFailure: profile.halvingOnMemblockFailure,
         forceBounceBeforeAlloc: profile.forceBounceBeforeAlloc,
+        ...grammar,
       });
       if (o.json === true) {
         process.stdout.write(`${JSON.stringify({ schemaVersion: 1, cmdline, kernel: profile.name, cpus: o.cpus, ramBytes: o.ram, findings, boot }, null, 2)}\n`);
@@ -53,6 +60,7 @@ export function registerParams(program: Command): void {
       if (boot.outcome === 'allocated') {
         out.push(`  pool ${boot.nslabs} slots (${boot.bytes / 1024 ** 2} MiB), ${boot.nareas} areas of ${boot.areaNslabs} slots, ${boot.forceBounce ? 'every mapping bounces (force)' : 'bounces only what a device cannot reach'}`);
       } else out.push(`  no pool: ${boot.outcome.replace(/_/g, ' ')}`);
+      if (boot.highNslabs > 0) out.push(`  high pool ${boot.highNslabs} slots (${boot.highNslabs * 2048 / 1024 ** 2} MiB) for devices whose DMA mask reaches above 4 GiB`);
       for (const l of boot.logLines) out.push(`  dmesg: ${l}`);
       process.stdout.write(`${out.join('\n')}\n`);
     });

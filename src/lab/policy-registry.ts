@@ -12,15 +12,21 @@ import { createHighmemPolicy } from '../swiotlb/policies/highmem/policy.js';
 import { createThrottlePolicy } from '../swiotlb/policies/throttle/policy.js';
 import { createDeferPolicy } from '../swiotlb/policies/defer/policy.js';
 import { createReusePoolPolicy } from '../swiotlb/policies/reuse-pool/policy.js';
+import { InputError } from '../util/errors.js';
+import type { BootPool } from '../swiotlb/sizing.js';
+import { IO_TLB_SIZE } from '../swiotlb/constants.js';
 
 const MiB = 1024 * 1024;
-import { InputError } from '../util/errors.js';
 
 /** A registered policy: its factory (environment plus the run's policyOptions) and one line about it. */
 export interface PolicyEntry {
   readonly name: string;
   readonly description: string;
   readonly factory: (env: PolicyEnv, options: Record<string, unknown>) => SwiotlbPolicy;
+  /** The design reads `swiotlb=` with the extra 64-bit pool RFC's grammar (a third number sizes its high pool). */
+  readonly highPoolGrammar?: boolean;
+  /** Options the design takes from the boot-time `swiotlb=` result (the run's policyOptions override them). */
+  readonly optionsFromBoot?: (boot: BootPool) => Record<string, unknown>;
 }
 
 const ENTRIES: PolicyEntry[] = [
@@ -28,7 +34,13 @@ const ENTRIES: PolicyEntry[] = [
   { name: 'mru-list', description: 'the 2023 v2 series: page-sized and larger mappings get their own buffer, tracked on a per-device MRU list; the pool is the fallback', factory: (env, o) => createMruListPolicy(env, o) },
   { name: 'transient', description: 'as merged (6.6+): when the pool is full, a transient pool sized for the one mapping, freed at unmap', factory: (env, o) => createTransientPolicy(env, o) },
   { name: 'growing', description: 'as merged (6.6+): a failed search schedules a background worker that adds a whole pool; transient pools cover the gap; grown pools are never freed', factory: (env, o) => createGrowingPolicy(env, o) },
-  { name: 'highmem', description: 'the extra 64-bit pool RFC: a second large pool above 4 GiB for devices whose DMA mask reaches it', factory: (env, o) => createHighmemPolicy(env, o) },
+  {
+    name: 'highmem',
+    description: "the extra 64-bit pool RFC: a second large pool above 4 GiB for devices whose DMA mask reaches it (size: swiotlb=<slots>,<areas>,<high slots>, default the low pool's size)",
+    factory: (env, o) => createHighmemPolicy(env, o),
+    highPoolGrammar: true,
+    optionsFromBoot: (boot) => (boot.highNslabs > 0 ? { highBytes: boot.highNslabs * IO_TLB_SIZE } : {}),
+  },
   // Lab devices take one DMA address per mapping and read it as one contiguous range, so a
   // multi-page bounce buffer must be contiguous; `placement: 'scatter'` (pages wherever they are,
   // as VMBus drivers that pass page lists can use) stays available as a policy option.

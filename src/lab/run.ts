@@ -113,6 +113,7 @@ export function runConfig(c: RunConfig, extra: { perfetto?: PerfettoRecorder } =
     limitNareas: profile.limitNareas,
     halvingOnMemblockFailure: profile.halvingOnMemblockFailure,
     forceBounceBeforeAlloc: profile.forceBounceBeforeAlloc,
+    highPoolOption: entry.highPoolGrammar === true,
   });
   if (boot.outcome !== 'allocated') throw new InputError('no_pool', `The kernel sets up no swiotlb pool for this configuration (${boot.outcome.replace(/_/g, ' ')}): add swiotlb=force or a confidential machine`);
   const policy = entry.factory(
@@ -125,7 +126,7 @@ export function runConfig(c: RunConfig, extra: { perfetto?: PerfettoRecorder } =
       forceBounce: boot.forceBounce,
       confidential: c.machine.confidential,
     },
-    c.policyOptions,
+    { ...entry.optionsFromBoot?.(boot), ...c.policyOptions },
   );
   const dma = createDmaContext(policy, boot.forceBounce);
   const durationNs = c.durationMs * 1e6;

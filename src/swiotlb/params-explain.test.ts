@@ -115,3 +115,14 @@ test('formatParamFindings() groups findings per parameter word, then overall', (
   assert.deepEqual(text.split('\n').filter((l) => !l.startsWith('  ')), ['swiotlb=1000', 'swiotlb=Force', 'overall']);
   assert.match(text, /^ {2}warning: 'Force' was ignored/m);
 });
+
+test('explainKernelCmdline() with the high pool grammar explains the third number, its base and rounding', () => {
+  const f = explainKernelCmdline('swiotlb=4096,4,0x2ff01', { highPoolOption: true }).findings;
+  assert.match(find(f, 'hex_number').message, /high pool slot count 196353/);
+  assert.match(find(f, 'rounded_high_slabs').message, /196353 high pool slots rounded up to 196480/);
+  assert.match(find(f, 'high_slabs').message, /extra 64-bit pool's size \(the RFC's grammar\): 196480 slots \(383\.75 MiB\)/);
+  assert.ok(!codes(f).includes('ignored_remainder'));
+  assert.match(find(explainKernelCmdline('swiotlb=4096,4,0', { highPoolOption: true }).findings, 'no_high_pool').message, /means no high pool/);
+  // Mainline reads at most two numbers.
+  assert.match(find(explain('swiotlb=4096,4,0x2ff01'), 'ignored_remainder').message, /at most two numbers are read/);
+});

@@ -22,6 +22,8 @@ export interface ExplainOptions {
   possibleCpus?: number;
   /** The parse used the unmerged v2 option-list grammar. @defaultValue false */
   dynamicOption?: boolean;
+  /** Parse with the extra 64-bit pool RFC's grammar (a third number is the high pool's slot count). */
+  highPoolOption?: boolean;
 }
 
 /**
@@ -94,6 +96,16 @@ function explainAreas(occ: ParamOccurrence, add: AddFinding): void {
   }
 }
 
+function explainHighSlabs(occ: ParamOccurrence, add: AddFinding): void {
+  const h = occ.highSlabs;
+  if (h === null || occ.value === null) return;
+  const start = (occ.slabs?.text.length ?? 0) + (occ.firstComma ? 1 : 0) + (occ.areas?.text.length ?? 0) + (occ.secondComma ? 1 : 0);
+  describeNumber(h, 'high pool slot count', occ.value.charAt(start + h.text.length), add);
+  if (h.aligned > h.value) add('rounded_high_slabs', 'info', `${plural(h.value, 'high pool slot')} rounded up to ${intText(h.aligned)} (a multiple of 128)`);
+  if (h.aligned === 0) add('no_high_pool', 'info', 'a high pool slot count of 0 means no high pool: every device uses the default pool');
+  else add('high_slabs', 'info', `the third number is the extra 64-bit pool's size (the RFC's grammar): ${slotsText(h.aligned)}, placed as high as RAM allows, for devices whose DMA mask reaches it`);
+}
+
 function initRounding(state: SwiotlbParamState, cpus: number | undefined): string {
   const n = state.defaultNslabs;
   if (state.defaultNareas !== 0) {
@@ -132,6 +144,7 @@ export function explainSwiotlbParams(result: ParamParseResult, options: ExplainO
     explainSlabs(occ, lastSlabs, add);
     if (occ.slabs !== null) lastSlabs = occ.slabs.aligned;
     explainAreas(occ, add);
+    explainHighSlabs(occ, add);
     explainRemainder(occ, options.dynamicOption === true, add);
   });
   const add: AddFinding = (code, severity, message) => out.push({ code, severity, message, occurrence: null, param: null });
@@ -164,6 +177,6 @@ export function explainKernelCmdline(
   cmdline: string,
   options: ExplainOptions = {},
 ): { result: CmdlineParseResult; findings: ParamFinding[] } {
-  const result = parseKernelCmdline(cmdline, { dynamicOption: options.dynamicOption === true });
+  const result = parseKernelCmdline(cmdline, { dynamicOption: options.dynamicOption === true, highPoolOption: options.highPoolOption === true });
   return { result, findings: explainSwiotlbParams(result, options) };
 }

@@ -15,6 +15,13 @@ export interface ParamParseOptions {
    * @defaultValue false
    */
   dynamicOption?: boolean;
+  /**
+   * The extra 64-bit pool RFC's grammar: a third number, after the area count,
+   * is the high pool's slot count (`swiotlb=<slots>,<areas>,<high slots>[,force]`).
+   * The RFC predates area counts and put the high size second; on kernels that
+   * read the second number as the area count the model takes it third.
+   */
+  highPoolOption?: boolean;
 }
 
 /** The swiotlb globals after parsing (SwiotlbDefaults without the log). */
@@ -52,6 +59,10 @@ export interface ParamOccurrence {
   firstComma: boolean;
   /** A comma was skipped after the (possibly absent) second number. */
   secondComma: boolean;
+  /** The high pool's slot count (highPoolOption grammar only), with its rounding to a multiple of 128. */
+  highSlabs: (ParamNumber & { aligned: number }) | null;
+  /** A comma was skipped after the high pool's slot count. */
+  thirdComma: boolean;
   /** The text compared with `force` / `noforce` (or split into options). */
   remainder: string;
   /** Keyword recognised as the entire remainder (released grammar). */

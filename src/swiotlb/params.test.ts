@@ -172,3 +172,24 @@ test('defaultsFromParse() returns an independent copy with the parse log', () =>
   assert.equal(r.logLines.length, 2);
   assert.equal(d.defaultNareas, 16);
 });
+
+test('the 64-bit pool RFC grammar reads a third number as the high pool slot count; mainline ignores it', () => {
+  const hi = parseSwiotlbParams('4096,4,3145728,force', { highPoolOption: true });
+  assert.equal(hi.state.defaultNslabs, 4096);
+  assert.equal(hi.state.defaultNareas, 4);
+  assert.equal(hi.state.highNslabs, 3145728);
+  assert.equal(hi.state.forceBounce, true);
+  assert.equal(hi.occurrences[0]!.thirdComma, true);
+  // No area count: two commas; the size rounds up to 128 slots like the low pool's.
+  const noAreas = parseSwiotlbParams('4096,,1000', { highPoolOption: true });
+  assert.equal(noAreas.state.highNslabs, 1024);
+  assert.equal(noAreas.occurrences[0]!.areas, null);
+  assert.equal(parseSwiotlbParams('0x10000,2,0x300000', { highPoolOption: true }).state.highNslabs, 0x300000);
+  // The last swiotlb= wins, and one without a third number leaves the high size as it was.
+  assert.equal(parseSwiotlbParams(['4096,4,8192', '2048'], { highPoolOption: true }).state.highNslabs, 8192);
+  // Mainline: after two numbers the rest must be exactly force or noforce, so all of it is ignored.
+  const kernel = parseSwiotlbParams('4096,4,3145728,force');
+  assert.equal(kernel.state.highNslabs, 0);
+  assert.equal(kernel.state.forceBounce, false);
+  assert.equal(kernel.occurrences[0]!.remainder, '3145728,force');
+});

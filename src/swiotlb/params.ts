@@ -96,7 +96,7 @@ export function applySwiotlbParam(
   const before = snapshot(defaults);
   const logStart = defaults.log.length;
   const occ: ParamOccurrence = {
-    value, slabs: null, areas: null, firstComma: false, secondComma: false, remainder: '', keyword: null,
+    value, slabs: null, areas: null, firstComma: false, secondComma: false, highSlabs: null, thirdComma: false, remainder: '', keyword: null,
     options: [], logLines: [], before, after: before,
   };
   if (value !== null) {
@@ -119,6 +119,13 @@ export function applySwiotlbParam(
       at = n.end;
     }
     if (bytes[at] === 0x2c) { at++; occ.secondComma = true; }
+    if (options.highPoolOption === true && isDigitAt(bytes, at)) {
+      const n = readNumber(bytes, at);
+      defaults.highNslabs = alignU64(n.raw, IO_TLB_SEGSIZE);
+      occ.highSlabs = { text: n.text, base: n.base, valueText: n.valueText, value: n.value, overflowed: n.overflowed, aligned: defaults.highNslabs };
+      at = n.end;
+      if (bytes[at] === 0x2c) { at++; occ.thirdComma = true; }
+    }
     occ.remainder = bytesToText(bytes, at);
     if (options.dynamicOption === true) {
       occ.options = parseOptionList(defaults, bytes, at);

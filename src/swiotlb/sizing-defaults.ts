@@ -35,6 +35,8 @@ export interface SwiotlbDefaults {
   forceDisable: boolean;
   /** `swiotlb_dynamic` (`swiotlb=dynamic`), only in the unmerged 2023 v2 series. */
   dynamic: boolean;
+  /** Slots of the extra 64-bit pool (`swiotlb=<slots>,<areas>,<high slots>`, the RFC's grammar); 0 when not given. */
+  highNslabs: number;
   /**
    * true once roundup_pow_of_two() was applied to a count above 2^63 (C undefined
    * behaviour, modelled as the x86-64/arm64 result 1: defaultNslabs is then 1).
@@ -57,6 +59,7 @@ export function createSwiotlbDefaults(): SwiotlbDefaults {
     forceBounce: false,
     forceDisable: false,
     dynamic: false,
+    highNslabs: 0,
     undefinedBehaviour: false,
     log: [],
   };

@@ -37,6 +37,8 @@ export interface BootPoolOptions extends ArchSetupOptions, BootAllocOptions {
   params?: ParamParseResult;
   /** Parse `cmdline` with the unmerged v2 option grammar. @defaultValue false */
   dynamicOption?: boolean;
+  /** Parse `cmdline` with the extra 64-bit pool RFC's grammar (a third number sizes the high pool). @defaultValue false */
+  highPoolOption?: boolean;
   /** num_possible_cpus(). */
   possibleCpus: number;
   /** force_bounce is set before the allocation (6.6+); false: only on success (6.1). @defaultValue true */
@@ -70,6 +72,8 @@ export interface BootPool {
   disabled: boolean;
   /** `swiotlb=dynamic` (v2 grammar only). */
   dynamic: boolean;
+  /** Slots of the extra 64-bit pool from `swiotlb=<slots>,<areas>,<high slots>` (highPoolOption grammar); 0 when not given. */
+  highNslabs: number;
   /** swiotlb_init()'s addressing_limit argument. */
   addressingLimit: boolean;
   /** default_nslabs / default_nareas afterwards (what later dynamic pools start from). */
@@ -89,7 +93,7 @@ function startingDefaults(o: BootPoolOptions): SwiotlbDefaults {
   }
   if (o.params !== undefined) return defaultsFromParse(o.params);
   if (o.cmdline !== undefined) {
-    return defaultsFromParse(parseKernelCmdline(o.cmdline, { dynamicOption: o.dynamicOption === true }));
+    return defaultsFromParse(parseKernelCmdline(o.cmdline, { dynamicOption: o.dynamicOption === true, highPoolOption: o.highPoolOption === true }));
   }
   return createSwiotlbDefaults();
 }
@@ -148,6 +152,7 @@ export function computeBootPool(options: BootPoolOptions): BootPool {
     forceBounce,
     disabled: d.forceDisable,
     dynamic: d.dynamic,
+    highNslabs: d.highNslabs,
     addressingLimit: arch.addressingLimit,
     defaultNslabs: d.defaultNslabs,
     defaultNareas: d.defaultNareas,
