@@ -32,7 +32,7 @@ export interface PolicyEntry {
 const ENTRIES: PolicyEntry[] = [
   { name: 'fixed', description: 'the classic boot-time pool (Linux without CONFIG_SWIOTLB_DYNAMIC)', factory: (env) => createFixedPolicy(env) },
   { name: 'mru-list', description: 'the 2023 v2 series: page-sized and larger mappings get their own buffer, tracked on a per-device MRU list; the pool is the fallback', factory: (env, o) => createMruListPolicy(env, o) },
-  { name: 'transient', description: 'as merged (6.6+): when the pool is full, a transient pool sized for the one mapping, freed at unmap', factory: (env, o) => createTransientPolicy(env, o) },
+  { name: 'transient', description: 'as merged (6.6+): when the pool is full, a transient pool sized for the one mapping, freed at unmap (in a confidential VM from the atomic DMA pools)', factory: (env, o) => createTransientPolicy(env, o) },
   { name: 'growing', description: 'as merged (6.6+): a failed search schedules a background worker that adds a whole pool; transient pools cover the gap; grown pools are never freed', factory: (env, o) => createGrowingPolicy(env, o) },
   {
     name: 'highmem',

@@ -7,6 +7,21 @@
  */
 import type { ZoneId } from './address-map.js';
 import type { CmaOptions } from './cma.js';
+import { PAGE_SIZE } from './constants.js';
+
+/**
+ * The kernel's get_order(): the smallest order whose block holds `bytes`.
+ *
+ * @param bytes - Size in bytes, >= 1.
+ * @returns log2 of the number of pages, rounded up.
+ * @remarks Context: any.
+ */
+export function getOrder(bytes: number): number {
+  const pages = Math.ceil(bytes / PAGE_SIZE);
+  let order = 0;
+  while (2 ** order < pages) order++;
+  return order;
+}
 
 /** The highest zone a caller accepts: `dma` (__GFP_DMA), `dma32` (__GFP_DMA32) or `normal` (any). */
 export type ZoneName = 'dma' | 'dma32' | 'normal';

@@ -8,6 +8,7 @@
  */
 import { IO_TLB_SHIFT, IO_TLB_SIZE, PAGE_SIZE } from './constants.js';
 import type { Device } from '../machine/device.js';
+import { getOrder } from '../machine/gfp.js';
 import type { KernelProfile } from './profiles.js';
 import { createIoTlbMem, findPool, logWarning, type IoTlbMem, type BounceMemory } from './io-tlb-mem.js';
 import { FoundSlots, findSlotsInPool } from './find-slots.js';
@@ -35,12 +36,6 @@ export function createRestrictedPool(profile: KernelProfile, base: number, size:
 const req = new SearchRequest();
 const found = new FoundSlots();
 
-/** get_order(): smallest page order whose block holds size bytes. */
-function getOrder(size: number): number {
-  let order = 0;
-  while (PAGE_SIZE * 2 ** order < size) order++;
-  return order;
-}
 
 /**
  * swiotlb_alloc(): coherent memory from a restricted pool, with no original buffer.

@@ -9,7 +9,8 @@
 import { IO_TLB_SEGSIZE, IO_TLB_SIZE, MAX_PAGE_ORDER, PAGE_SIZE, SLABS_PER_PAGE, alignUp } from '../constants.js';
 import { createPool, type IoTlbPool } from '../pool.js';
 import { limitNareas } from '../sizing-pool.js';
-import { getOrder, swiotlbAllocTlb, swiotlbFreeTlb, type PoolMemoryEnv, type TlbBlock } from './pool-memory.js';
+import { swiotlbAllocTlb, swiotlbFreeTlb, type PoolMemoryEnv, type TlbBlock } from './pool-memory.js';
+import { getOrder } from '../../machine/gfp.js';
 
 /** sizeof(struct io_tlb_slot) on 64-bit (spec §2.1). */
 export const IO_TLB_SLOT_BYTES = 24;
@@ -71,7 +72,7 @@ export function swiotlbAllocPool(env: PoolMemoryEnv, r: AllocPoolRequest): DynPo
       env.counters.growthCapRefusals++;
       tlb = null;
     } else {
-      tlb = swiotlbAllocTlb(env, nslabs * IO_TLB_SIZE, r.physLimit, r.maySleep);
+      tlb = swiotlbAllocTlb(env, nslabs * IO_TLB_SIZE, r.physLimit, r.maySleep, r.at);
     }
     if (tlb !== null) break;
     if (nslabs <= r.minslabs) return null;
@@ -109,12 +110,13 @@ export function swiotlbDynFree(env: PoolMemoryEnv, p: DynPool, at: number): void
 }
 
 /**
- * Bytes a pool buffer takes from the page allocator (the whole buddy block).
+ * Bytes a pool buffer takes: the whole buddy block from the page allocator,
+ * or the pages it holds in an atomic pool.
  *
  * @param tlb - The buffer.
- * @returns PAGE_SIZE << order.
+ * @returns PAGE_SIZE << order, or PFN_UP(bytes) pages for an atomic-pool buffer.
  * @remarks Context: any.
  */
 export function blockBytes(tlb: TlbBlock): number {
-  return PAGE_SIZE * 2 ** tlb.order;
+  return tlb.atomic ? Math.ceil(tlb.bytes / PAGE_SIZE) * PAGE_SIZE : PAGE_SIZE * 2 ** tlb.order;
 }

@@ -19,6 +19,10 @@ export interface DynCounters {
   pageFrees: number;
   /** alloc_pages() calls that returned nothing. */
   pageAllocFailures: number;
+  /** Pool buffers taken from the coherent atomic pools (confidential VM, caller cannot sleep). */
+  atomicPoolAllocs: number;
+  /** Atomic-pool requests no pool could serve ("DMA pool exhausted"). */
+  atomicPoolFailures: number;
   /** Blocks that ended above phys_limit and were freed before use (6.6.3+ retry in a lower zone). */
   tooHighRetries: number;
   /** Transient pools that served a mapping. */
@@ -62,6 +66,8 @@ export function newDynCounters(): DynCounters {
     kmallocs: 0,
     pageFrees: 0,
     pageAllocFailures: 0,
+    atomicPoolAllocs: 0,
+    atomicPoolFailures: 0,
     tooHighRetries: 0,
     transientCreated: 0,
     transientFreed: 0,

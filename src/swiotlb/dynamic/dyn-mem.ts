@@ -17,6 +17,7 @@ import { reserveBootPool } from '../policies/fixed/policy.js';
 import type { DynPool } from './alloc-pool.js';
 import { newDynCounters, ReservedBytes } from './dyn-counters.js';
 import { ARCH_LOW_ADDRESS_LIMIT, type PoolMemoryEnv } from './pool-memory.js';
+import { DmaAtomicPools } from './atomic-pool.js';
 
 /** Per-device swiotlb state of a dynamic kernel (`struct device` fields). */
 export interface DevIoTlb {
@@ -44,6 +45,8 @@ export interface DynIoTlbMem extends PoolMemoryEnv {
   readonly dynPools: Map<IoTlbPool, DynPool>;
   /** Next pool id (0 is the boot pool). */
   nextPoolId: number;
+  /** What filling the atomic pools at boot cost (not a cost of the swiotlb design: every confidential kernel pays it). */
+  readonly atomicBoot: { hypercalls: number; sharedPages: number };
 }
 
 /** Options of {@link createDynIoTlbMem}. */
@@ -80,8 +83,14 @@ export interface DynamicPolicyOptions {
  */
 export function createDynIoTlbMem(env: PolicyEnv, o: DynIoTlbMemOptions = {}): DynIoTlbMem {
   const mem = reserveBootPool(env);
+  // The atomic pools are filled after the swiotlb (a postcore initcall), shared with one hypercall each.
+  const enc0 = env.machine.encryption.counters();
+  const atomic = env.confidential ? new DmaAtomicPools(env.machine) : null;
+  const enc1 = env.machine.encryption.counters();
   return {
     mem,
+    atomic,
+    atomicBoot: { hypercalls: enc1.hypercalls - enc0.hypercalls, sharedPages: enc1.pagesSharedTotal - enc0.pagesSharedTotal },
     machine: env.machine,
     confidential: env.confidential,
     counters: newDynCounters(),

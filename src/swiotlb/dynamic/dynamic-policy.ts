@@ -44,6 +44,7 @@ export class DynamicPolicy implements SwiotlbPolicy {
   readonly #machine: Machine;
   readonly #live = new Map<number, LiveBuffer>();
   readonly #failuresByCode: PolicyStats['failuresByCode'] = {};
+  /** Encryption totals at boot, before the boot pool was shared (the atomic pools' own boot sharing excluded). */
   readonly #hypercalls0: number;
   readonly #shared0: number;
 
@@ -65,9 +66,9 @@ export class DynamicPolicy implements SwiotlbPolicy {
     this.name = name;
     this.#machine = env.machine;
     const enc = env.machine.encryption.counters();
-    this.#hypercalls0 = enc.hypercalls;
-    this.#shared0 = enc.pagesSharedTotal;
     this.dyn = createDynIoTlbMem(env, { ...(o.canGrow !== undefined ? { canGrow: o.canGrow } : {}), ...(o.physLimit !== undefined ? { physLimit: o.physLimit } : {}) });
+    this.#hypercalls0 = enc.hypercalls + this.dyn.atomicBoot.hypercalls;
+    this.#shared0 = enc.pagesSharedTotal + this.dyn.atomicBoot.sharedPages;
     this.meter = new DynMeter(this.dyn);
     this.worker = o.grow ? new DynAllocWorker(o.workerLatencyNs, cap === Infinity ? Infinity : Math.floor(cap * env.machine.map.ramBytes)) : null;
   }
@@ -127,7 +128,9 @@ export class DynamicPolicy implements SwiotlbPolicy {
 
   /** {@inheritDoc SwiotlbPolicy.tick} */
   tick(now: number): number {
-    return this.worker === null ? Infinity : this.worker.runDue(this.dyn, now);
+    const atomic = this.dyn.atomic === null ? Infinity : this.dyn.atomic.runDue(now);
+    const growth = this.worker === null ? Infinity : this.worker.runDue(this.dyn, now);
+    return Math.min(atomic, growth);
   }
 
   /** {@inheritDoc SwiotlbPolicy.takeCompleted} */

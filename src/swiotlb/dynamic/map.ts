@@ -18,7 +18,7 @@ import { completeMap, failMap, prepareMap } from '../map-single.js';
 import type { MapRequest } from '../policy.js';
 import { devIoTlb, type DynIoTlbMem } from './dyn-mem.js';
 import type { DynAllocWorker } from './growth.js';
-import { getOrder } from './pool-memory.js';
+import { getOrder } from '../../machine/gfp.js';
 import { swiotlbSearchPools } from './search-pools.js';
 import { swiotlbFindSlotsTransient } from './transient.js';
 import { DYN_POOL_MAX_SLABS } from './alloc-pool.js';

@@ -11,10 +11,11 @@
  * @module
  */
 import type { Machine } from '../../machine/machine.js';
-import type { ZoneName } from '../../machine/gfp.js';
+import { getOrder, type ZoneName } from '../../machine/gfp.js';
 import { MASK_ALL } from '../../machine/mask.js';
 import { MAX_PAGE_ORDER, PAGE_SIZE } from '../constants.js';
 import type { DynCounters, ReservedBytes } from './dyn-counters.js';
+import type { DmaAtomicPools } from './atomic-pool.js';
 
 /** x86's ARCH_LOW_ADDRESS_LIMIT: the default mem->phys_limit without SWIOTLB_ANY. */
 export const ARCH_LOW_ADDRESS_LIMIT = 0xffff_ffff;
@@ -28,6 +29,8 @@ export interface PoolMemoryEnv {
   readonly confidential: boolean;
   readonly counters: DynCounters;
   readonly reserved: ReservedBytes;
+  /** The coherent atomic pools a caller that cannot sleep draws from in a confidential VM (null outside one). */
+  readonly atomic: DmaAtomicPools | null;
 }
 
 /** A buddy block holding a pool's bounce buffer. */
@@ -38,21 +41,10 @@ export interface TlbBlock {
   readonly order: number;
   /** Bytes of the pool (nslabs * IO_TLB_SIZE); the block may be larger. */
   readonly bytes: number;
+  /** Taken from the atomic pools: given back there, never made private again. */
+  readonly atomic: boolean;
 }
 
-/**
- * The kernel's get_order(): the smallest order whose block holds `bytes`.
- *
- * @param bytes - Size in bytes, >= 1.
- * @returns log2 of the number of pages, rounded up.
- * @remarks Context: any.
- */
-export function getOrder(bytes: number): number {
-  const pages = Math.ceil(bytes / PAGE_SIZE);
-  let order = 0;
-  while (2 ** order < pages) order++;
-  return order;
-}
 
 /**
  * The zone swiotlb_alloc_tlb() asks for first: __GFP_DMA when phys_limit is
@@ -75,17 +67,30 @@ export function tlbZone(machine: Machine, physLimit: number): ZoneName {
  * one buddy block without CMA; a block ending above the limit is freed and
  * the allocation retried with __GFP_DMA32, then __GFP_DMA; in a confidential
  * VM the PFN_UP(bytes) pages are then shared with the host (one hypercall).
+ * A caller that cannot sleep in a confidential VM (a transient pool) takes
+ * already-shared memory from the coherent atomic pools instead.
  *
  * @param env - Machine, counters.
  * @param bytes - Pool bytes (nslabs * IO_TLB_SIZE).
  * @param physLimit - Highest address the block may reach (inclusive).
  * @param maySleep - GFP_KERNEL (the growth worker) or GFP_NOWAIT (a transient pool).
+ * @param now - Simulated time (an atomic-pool allocation may queue the pools' refill work).
  * @returns The block, or null when the page allocator refused.
  * @remarks Context: any; with maySleep, process context only. Takes the zone locks of the page allocator.
  */
-export function swiotlbAllocTlb(env: PoolMemoryEnv, bytes: number, physLimit: number, maySleep: boolean): TlbBlock | null {
+export function swiotlbAllocTlb(env: PoolMemoryEnv, bytes: number, physLimit: number, maySleep: boolean, now = 0): TlbBlock | null {
   const c = env.counters;
   const order = getOrder(bytes);
+  if (!maySleep && env.confidential) {
+    // Sharing may sleep: take memory the atomic pools shared at boot (or fail without them).
+    const addr = env.atomic === null ? -1 : env.atomic.alloc(bytes, physLimit, now);
+    if (addr < 0) {
+      c.atomicPoolFailures++;
+      return null;
+    }
+    c.atomicPoolAllocs++;
+    return { addr, order, bytes, atomic: true };
+  }
   if (order > MAX_PAGE_ORDER) {
     c.pageAllocFailures++; // alloc_pages() refuses orders above MAX_PAGE_ORDER
     return null;
@@ -104,7 +109,7 @@ export function swiotlbAllocTlb(env: PoolMemoryEnv, bytes: number, physLimit: nu
     c.pagesAllocated += 2 ** order;
     if (addr + bytes - 1 <= physLimit) {
       if (env.confidential) m.encryption.setShared(addr, Math.ceil(bytes / PAGE_SIZE));
-      return { addr, order, bytes };
+      return { addr, order, bytes, atomic: false };
     }
     // Too high: free before decrypting, then narrow the zone (6.6.3+).
     m.pages.free(addr, order);
@@ -117,14 +122,16 @@ export function swiotlbAllocTlb(env: PoolMemoryEnv, bytes: number, physLimit: nu
 }
 
 /**
- * Free a pool buffer (swiotlb_free_tlb()): make its pages private again in a
- * confidential VM (one hypercall), then give the block back.
+ * Free a pool buffer (swiotlb_free_tlb()): a block from the atomic pools goes
+ * back there; otherwise make its pages private again in a confidential VM
+ * (one hypercall) and give the block back.
  *
  * @param env - Machine, counters.
  * @param block - The block swiotlbAllocTlb() returned.
  * @remarks Context: any (the kernel runs it from an RCU callback). Takes the zone locks of the page allocator.
  */
 export function swiotlbFreeTlb(env: PoolMemoryEnv, block: TlbBlock): void {
+  if (block.atomic && env.atomic !== null && env.atomic.free(block.addr, block.bytes)) return;
   const m = env.machine;
   if (env.confidential) m.encryption.setPrivate(block.addr, Math.ceil(block.bytes / PAGE_SIZE));
   m.pages.free(block.addr, block.order);
