@@ -20,6 +20,7 @@ import { DEFAULT_COSTS } from '../lab/cost/cost-model.js';
 import { PROFILES } from '../swiotlb/profiles.js';
 import { parseIntOption, parsePositiveIntOption } from './options.js';
 import { parseSize } from './size-option.js';
+import { simulationProgress } from './progress.js';
 import { InputError } from '../util/errors.js';
 
 interface LabFlags {
@@ -112,7 +113,10 @@ export function registerLab(program: Command): void {
     const c = configFromFlags(workload, f);
     if (f.policy !== undefined) c.policy = f.policy;
     const rec = f.perfetto !== undefined ? new PerfettoRecorder() : undefined;
-    const r = runConfig(c, rec ? { perfetto: rec } : {});
+    const progress = simulationProgress();
+    const onProgress = progress.report(c.policy);
+    const r = runConfig(c, { ...(rec ? { perfetto: rec } : {}), ...(onProgress ? { onProgress } : {}) });
+    progress.done();
     if (rec !== undefined && f.perfetto !== undefined) rec.write(f.perfetto, c.machine.cpus);
     if (f.report !== undefined) writeFileAtomic(f.report, [await renderReport([r])]);
     process.stdout.write(f.json === true ? `${JSON.stringify(r, null, 2)}\n` : formatCompare([r]));
@@ -128,7 +132,12 @@ export function registerLab(program: Command): void {
   ).action(async (workload: string | undefined, f: LabFlags & { policies?: string; report?: string }) => {
     const c = configFromFlags(workload, f);
     const names = f.policies !== undefined ? f.policies.split(',').map((s) => s.trim()).filter(Boolean) : policyEntries().map((p) => p.name);
-    const results: RunResult[] = names.map((p) => runConfig({ ...structuredClone(c), policy: p }));
+    const progress = simulationProgress();
+    const results: RunResult[] = names.map((p) => {
+      const onProgress = progress.report(p);
+      return runConfig({ ...structuredClone(c), policy: p }, onProgress ? { onProgress } : {});
+    });
+    progress.done();
     if (f.report !== undefined) writeFileAtomic(f.report, [await renderReport(results)]);
     process.stdout.write(f.json === true ? `${JSON.stringify({ schemaVersion: 1, results }, null, 2)}\n` : formatCompare(results));
   });

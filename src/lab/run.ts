@@ -90,12 +90,12 @@ export function runInputDigest(c: RunConfig): string {
  * Run a configuration.
  *
  * @param c - Effective configuration.
- * @param extra - Optional recorders (a Perfetto trace).
+ * @param extra - Optional recorders (a Perfetto trace) and a progress callback (simulated time, end time), called every 65,536 events.
  * @returns The result.
  * @throws InputError for unusable configurations (unknown policy/workload/kernel, no pool).
  * @remarks Context: synchronous; CPU-bound for the run's length.
  */
-export function runConfig(c: RunConfig, extra: { perfetto?: PerfettoRecorder } = {}): RunResult {
+export function runConfig(c: RunConfig, extra: { perfetto?: PerfettoRecorder; onProgress?: (now: number, end: number) => void } = {}): RunResult {
   const profile = getProfile(c.kernel);
   const entry = getPolicy(c.policy);
   const preset = getWorkload(c.workload.name);
@@ -144,6 +144,7 @@ export function runConfig(c: RunConfig, extra: { perfetto?: PerfettoRecorder } =
     ...(debug ? { debug } : {}),
     ...(data ? { data } : {}),
     ...(extra.perfetto ? { perfetto: extra.perfetto } : {}),
+    ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),
   });
   preset.build(sim, machine, knobs, c.machine.cpus);
   sim.run();

@@ -56,6 +56,8 @@ export interface SimulationOptions {
   perfetto?: PerfettoRecorder;
   /** Byte-mode data check (machines that store bytes). */
   data?: DataCheck;
+  /** Called every 65,536 events with the simulated time and the end time (progress for long runs). */
+  onProgress?: (now: number, end: number) => void;
 }
 
 const EV_TICK = 0;
@@ -87,7 +89,12 @@ export class Simulation {
   readonly #after = new Float64Array(N);
   readonly #cpuFree: Float64Array;
   readonly #lockFree = new Map<number, number>();
-  readonly #channelFree = new Map<number, number>();
+  /** Per device: when its data channel is next free. */
+  readonly #channels = new Map<number, { free: number }>();
+  #lastChannelDev: Device | null = null;
+  #lastChannel: { free: number } = { free: 0 };
+  #lastDev: Device | null = null;
+  #lastMetrics: DeviceMetrics | null = null;
   readonly #waiters: { job: number; tag: number; since: number; dev: Device }[] = [];
   readonly #meter: CostMeter;
   readonly #deferredWaiters = new Map<number, { job: number; tag: number; since: number; size: number; phys: number; cpuPattern: number }>();
@@ -122,11 +129,15 @@ export class Simulation {
    * @returns Its metrics.
    */
   dev(dev: Device): DeviceMetrics {
+    // Calls come in runs for one device: a one-entry cache saves the map lookup.
+    if (dev === this.#lastDev) return this.#lastMetrics!;
     let m = this.metrics.get(dev.id);
     if (m === undefined) {
       m = new DeviceMetrics(dev.name, this.o.sampleNs);
       this.metrics.set(dev.id, m);
     }
+    this.#lastDev = dev;
+    this.#lastMetrics = m;
     return m;
   }
 
@@ -286,9 +297,16 @@ export class Simulation {
    * @returns Time the transfer ends.
    */
   transfer(dev: Device, t: number, bytes: number, bandwidth: number): number {
-    const start = Math.max(t, this.#channelFree.get(dev.id) ?? 0);
+    let ch = this.#lastChannel;
+    if (dev !== this.#lastChannelDev) {
+      let c = this.#channels.get(dev.id);
+      if (c === undefined) this.#channels.set(dev.id, (c = { free: 0 }));
+      ch = this.#lastChannel = c;
+      this.#lastChannelDev = dev;
+    }
+    const start = Math.max(t, ch.free);
     const end = start + (bytes / bandwidth) * 1e9;
-    this.#channelFree.set(dev.id, end);
+    ch.free = end;
     return end;
   }
 
@@ -351,7 +369,7 @@ export class Simulation {
       const ref = this.queue.peekRef();
       this.queue.pop();
       this.now = t;
-      this.events++;
+      if ((++this.events & 0xffff) === 0) this.o.onProgress?.(t, end);
       if (kind === EV_TICK) {
         if (t === this.#tickAt) this.#tickAt = -1;
         this.#scheduleTick(this.o.policy.tick(t), t);
