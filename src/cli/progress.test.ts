@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { progressLine, simulationProgress } from './progress.js';
+import { progressLine, readProgressLine, simulationProgress } from './progress.js';
 import { runConfig } from '../lab/run.js';
 import { effectiveConfig } from '../lab/run-config.js';
 
@@ -40,4 +40,9 @@ test('a long run calls its progress callback with simulated times that only grow
   assert.ok(seen.length >= 2, `${seen.length} calls`);
   for (let i = 1; i < seen.length; i++) assert.ok(seen[i]! >= seen[i - 1]!);
   assert.ok(seen.at(-1)! <= 2000e6);
+});
+
+test('readProgressLine says how much of a file was read', () => {
+  assert.equal(readProgressLine('trace.txt.gz', 630e6, 1.5e9), 'trace.txt.gz: 42% of 1.5 GB read');
+  assert.equal(readProgressLine('t', 1e6, 4e6), 't: 25% of 4 MB read');
 });

@@ -1,5 +1,5 @@
 /**
- * Progress lines on stderr for long runs, only when a terminal watches.
+ * Progress lines on stderr for long runs and big traces, only when a terminal watches.
  *
  * @module
  */
@@ -30,29 +30,46 @@ export function progressLine(label: string, now: number, end: number): string {
 }
 
 /**
+ * The text of one progress line for a file being read.
+ *
+ * @param label - What is read (a file name).
+ * @param bytes - Bytes read so far.
+ * @param total - File size in bytes.
+ * @returns E.g. `trace.txt.gz: 42% of 1.5 GB read`.
+ * @remarks Context: any.
+ */
+export function readProgressLine(label: string, bytes: number, total: number): string {
+  const pct = total > 0 ? Math.min(100, Math.floor((bytes / total) * 100)) : 100;
+  const size = total >= 1e9 ? `${+(total / 1e9).toFixed(1)} GB` : `${+(total / 1e6).toFixed(1)} MB`;
+  return `${label}: ${pct}% of ${size} read`;
+}
+
+/**
  * A progress reporter for simulations: rewrites one stderr line at most four
  * times a second, and only when stderr is a terminal outside CI.
  *
  * @param sink - Usually process.stderr.
  * @param clock - Wall clock in ms (tests pass their own).
- * @returns `report(label)` gives the callback for one run; `done()` clears the line; both do nothing without a terminal.
+ * @returns `report(label)` gives the callback for one run, `reading(label, total)` one for a file being read; `done()` clears the line; all do nothing without a terminal.
  * @remarks Context: process context.
  */
-export function simulationProgress(sink: ProgressSink = process.stderr, clock: () => number = Date.now): { report: (label: string) => ((now: number, end: number) => void) | undefined; done: () => void } {
+export function simulationProgress(
+  sink: ProgressSink = process.stderr,
+  clock: () => number = Date.now,
+): { report: (label: string) => ((now: number, end: number) => void) | undefined; reading: (label: string, total: number) => ((bytes: number) => void) | undefined; done: () => void } {
   const on = sink.isTTY === true && process.env.CI === undefined;
   let last = -Infinity;
   let shown = false;
+  const show = (line: string): void => {
+    const t = clock();
+    if (t - last < EVERY_MS) return;
+    last = t;
+    shown = true;
+    sink.write(`\r${line}\x1b[K`);
+  };
   return {
-    report: (label) =>
-      on
-        ? (now, end) => {
-            const t = clock();
-            if (t - last < EVERY_MS) return;
-            last = t;
-            shown = true;
-            sink.write(`\r${progressLine(label, now, end)}\x1b[K`);
-          }
-        : undefined,
+    report: (label) => (on ? (now, end) => show(progressLine(label, now, end)) : undefined),
+    reading: (label, total) => (on ? (bytes) => show(readProgressLine(label, bytes, total)) : undefined),
     done: () => {
       if (shown) sink.write('\r\x1b[K');
       shown = false;

@@ -6,7 +6,7 @@
  */
 import { Command, Option } from 'commander';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { replayTraceFile } from '../lab/replay/replay-file.js';
 import { formatReplay, formatReplaySummary } from '../lab/replay/replay-format.js';
@@ -16,6 +16,7 @@ import { PROFILES } from '../swiotlb/profiles.js';
 import { InputError } from '../util/errors.js';
 import { parseIntOption, parsePositiveIntOption } from './options.js';
 import { ExitCode } from './exit-code.js';
+import { simulationProgress } from './progress.js';
 import type { ReplayResult } from '../lab/replay/replay-types.js';
 import type { DmaReplayDevice } from '../lab/replay/dma-replay.js';
 import { parseMask } from '../machine/mask.js';
@@ -99,11 +100,22 @@ export function registerReplay(program: Command): void {
           ? { start: o.poolStart ?? 0, nslabs: o.nslabs ?? 32768, nareas: o.nareas ?? 1 }
           : undefined;
       const results: ReplayResult[] = [];
+      const progress = simulationProgress();
       for (const f of files) {
+        const onProgress = progress.reading(basename(f), statSync(f).size);
         results.push(
-          await replayTraceFile(f, { kernel: o.kernel, lenient: o.lenient ?? false, searchImpl: o.scan === true ? 'scan' : 'fast', check: o.check === true, devices: o.device, ...(pool ? { pool } : {}) }),
+          await replayTraceFile(f, {
+            kernel: o.kernel,
+            lenient: o.lenient ?? false,
+            searchImpl: o.scan === true ? 'scan' : 'fast',
+            check: o.check === true,
+            devices: o.device,
+            ...(pool ? { pool } : {}),
+            ...(onProgress ? { onProgress } : {}),
+          }),
         );
       }
+      progress.done();
       if (o.report !== undefined) writeFileAtomic(o.report, [await renderReplayReport(results)]);
       if (o.json === true) process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : { schemaVersion: 1, traces: results }, null, 2)}\n`);
       else process.stdout.write(results.length === 1 ? formatReplay(results[0]!) : formatReplaySummary(results));

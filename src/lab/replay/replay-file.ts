@@ -18,6 +18,8 @@ import { InputError } from '../../util/errors.js';
 export interface ReplayFileOptions extends ReplayEngineOptions {
   /** Count and skip malformed lines instead of failing. */
   lenient?: boolean;
+  /** Called as the file is read, with the bytes read so far. */
+  onProgress?: (bytesRead: number) => void;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface ReplayFileOptions extends ReplayEngineOptions {
  */
 export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}): Promise<ReplayResult> {
   const engine = new ReplayEngine(path, opts);
-  const stats = await readTrace(path, { file: path, lenient: opts.lenient ?? false, onEvent: (ev) => engine.onEvent(ev) });
+  const stats = await readTrace(path, { file: path, lenient: opts.lenient ?? false, onEvent: (ev) => engine.onEvent(ev), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   const t = engine.tally;
   const pending = engine.pendingCalls();
   // Put first so no warning cap can hide it; pendingAtEnd says the same as data.

@@ -28,6 +28,8 @@ export interface ReadTraceOptions {
   readonly lenient?: boolean;
   /** Called once per event, in trace order; the event is the consumer's to keep. */
   readonly onEvent: (event: TraceEvent) => void;
+  /** Called after each chunk of the input with the bytes read so far (compressed bytes for gzip). */
+  readonly onProgress?: (bytesRead: number) => void;
 }
 
 /** Splits the byte stream into lines and feeds them to the parser in place (no decoding). */
@@ -145,10 +147,11 @@ class LineSink {
 }
 
 /** The input's chunks as Buffers, counting the bytes read. */
-async function* buffersOf(src: Readable, stats: StatsCollector): AsyncGenerator<Buffer> {
+async function* buffersOf(src: Readable, stats: StatsCollector, onProgress?: (bytesRead: number) => void): AsyncGenerator<Buffer> {
   for await (const chunk of src) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
     stats.bytesRead += buf.length;
+    onProgress?.(stats.bytesRead);
     yield buf;
   }
 }
@@ -172,7 +175,7 @@ export async function readTrace(input: string | Readable, options: ReadTraceOpti
   const file = options.file ?? (typeof input === 'string' ? input : '<stream>');
   const stats = new StatsCollector(PARSED_EVENT_KINDS);
   const sink = new LineSink(new LineParser(file), stats, options);
-  const chunks = buffersOf(src, stats);
+  const chunks = buffersOf(src, stats, options.onProgress);
   try {
     let head: Buffer = Buffer.alloc(0);
     while (head.length < 2) {
