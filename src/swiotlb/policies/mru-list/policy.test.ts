@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runPolicyConformance } from '../conformance.case.js';
+import { runPolicyConformance, type ConformanceRun } from '../conformance.case.js';
 import { createMruListPolicy, type MruListPolicy } from './policy.js';
 import { createMachine, type Machine, type MachineOptions } from '../../../machine/machine.js';
 import type { Device } from '../../../machine/device.js';
@@ -9,8 +9,25 @@ import { DMA_ATTR_SKIP_CPU_SYNC, DMA_FROM_DEVICE, DMA_TO_DEVICE } from '../../co
 import type { CallContext } from '../../policy.js';
 import type { MruListOptions } from './options.js';
 
-runPolicyConformance('mru-list', createMruListPolicy);
-runPolicyConformance('mru-list (tree lookup)', (env) => createMruListPolicy(env, { lookup: 'tree' }), { seeds: 3, confidential: false });
+/**
+ * After each conformance sequence: the machine's CMA blocks are exactly the
+ * dynamic buffers the meter prices as CMA allocations (the suite's mappings
+ * stay below 4 MiB, so each is one block, never a run), sleepable callers did
+ * get CMA buffers when the machine has a region, and the drain gave every CMA
+ * page back.
+ */
+function cmaUse(r: ConformanceRun): void {
+  const p = r.policy as MruListPolicy;
+  const blocks = r.machine.pages.counters().cmaAllocations.reduce((a, b) => a + b, 0);
+  assert.equal(p.dynCounters.cmaRuns, 0);
+  assert.equal(p.meter.cmaAllocs, blocks, 'every CMA block is a dynamic buffer counted as a CMA allocation');
+  if (r.cmaBytes === 0) return;
+  assert.ok(p.dynCounters.cmaBuffers > 0, 'sleepable callers got dynamic buffers from CMA');
+  assert.equal(r.machine.pages.pagesFree('cma') * 4096, r.cmaBytes, 'every CMA page is free again after the drain');
+}
+
+runPolicyConformance('mru-list', createMruListPolicy, { afterRun: cmaUse });
+runPolicyConformance('mru-list (tree lookup)', (env) => createMruListPolicy(env, { lookup: 'tree' }), { seeds: 3, confidential: false, afterRun: cmaUse });
 
 const POOL = 4 << 20;
 const ORIG = 0x4000_0000;
