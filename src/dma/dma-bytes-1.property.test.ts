@@ -1,0 +1,3 @@
+import { bytesPropertyTests } from './dma-bytes.property.case.js';
+
+bytesPropertyTests(1);
