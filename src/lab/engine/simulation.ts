@@ -99,6 +99,8 @@ export class Simulation {
   readonly #meter: CostMeter;
   readonly #deferredWaiters = new Map<number, { job: number; tag: number; since: number; size: number; phys: number; cpuPattern: number }>();
   readonly #deferredResults = new Map<number, number>();
+  /** A recorder or checker is attached (Perfetto, dma-debug, data check): calls tell them. */
+  readonly #observed: boolean;
   /** Time of the queued policy tick, or -1. */
   #tickAt = -1;
   irqs = 0;
@@ -111,6 +113,7 @@ export class Simulation {
    */
   constructor(o: SimulationOptions) {
     this.o = o;
+    this.#observed = o.perfetto !== undefined || o.debug !== undefined || o.data !== undefined;
     this.rnd = createPrng(o.seed);
     this.#cpuFree = new Float64Array(o.cpus);
     this.pricer = new Pricer(o.costs);
@@ -213,29 +216,39 @@ export class Simulation {
     const cpuPattern = this.o.data !== undefined ? this.o.data.beforeMap(phys, size, dir) : -1;
     const dma = dmaDirectMapPage(this.o.dma, dev, cpu, phys, size, dir, maySleep ? DMA_ATTR_MAY_SLEEP : 0);
     const end = this.#endCall(cpu, begin, key, this.o.costs.mapCallNs);
+    m.maps++;
+    m.mapNs.record(end - t);
+    if (dma >= 0) {
+      m.bytesMapped += size;
+      m.addLive(size);
+    } else this.#mapNotDone(job, tag, dev, m, phys, size, end, dma, cpuPattern);
+    if (this.#observed) this.#observeMap(dev, cpu, t, begin, end, dma, phys, size, dir, cpuPattern);
+    this.callEnd = end;
+    return dma;
+  }
+
+  /** A map that failed, was deferred or blocked: count it and remember who waits. */
+  #mapNotDone(job: number, tag: number, dev: Device, m: DeviceMetrics, phys: number, size: number, end: number, dma: number, cpuPattern: number): void {
+    if (dma === DMA_MAPPING_ERROR) this.#failed(m, size, end);
+    else if (dma === MAP_DEFERRED) {
+      m.deferred++;
+      this.#deferredWaiters.set(this.o.policy.stats(end).deferred, { job, tag, since: end, size, phys, cpuPattern });
+    } else if (dma === MAP_BLOCKED) {
+      m.blocked++;
+      this.#waiters.push({ job, tag, since: end, dev });
+    }
+  }
+
+  /** Tell the recorders and checkers a run carries about a map (kept out of map() so it stays small). */
+  #observeMap(dev: Device, cpu: number, t: number, begin: number, end: number, dma: number, phys: number, size: number, dir: DmaDirection, cpuPattern: number): void {
     const pf = this.o.perfetto;
     if (pf !== undefined) {
       pf.call(cpu, 'map', dev.name, begin, end, size, dma === DMA_MAPPING_ERROR ? (this.o.dma.lastFailure?.code ?? 'unknown') : null);
       if (dma >= 0) pf.mapStart(dev.id, dev.name, dma, size, end);
     }
-    m.maps++;
-    m.mapNs.record(end - t);
-    if (dma === DMA_MAPPING_ERROR) this.#failed(m, size, end);
-    else if (dma === MAP_DEFERRED) {
-      m.deferred++;
-      this.#deferredWaiters.set(this.o.policy.stats(end).deferred, { job, tag, since: end, size, phys, cpuPattern });
-    }
-    else if (dma === MAP_BLOCKED) {
-      m.blocked++;
-      this.#waiters.push({ job, tag, since: end, dev });
-    } else {
-      m.bytesMapped += size;
-      m.addLive(size);
-      this.o.debug?.map(dev, dma, size, dir, end, `${dev.name} map at t=${Math.round(t)} ns`);
-      this.o.data?.afterMap(dev, dma, phys, size, dir, end, cpuPattern);
-    }
-    this.callEnd = end;
-    return dma;
+    if (dma < 0) return;
+    this.o.debug?.map(dev, dma, size, dir, end, `${dev.name} map at t=${Math.round(t)} ns`);
+    this.o.data?.afterMap(dev, dma, phys, size, dir, end, cpuPattern);
   }
 
   /**
@@ -253,23 +266,37 @@ export class Simulation {
     const m = this.dev(dev);
     const key = this.o.policy.lockKey?.(dev, dma, cpu) ?? -1;
     const begin = this.#startCall(cpu, t, key, m);
-    this.o.debug?.unmap(dev, dma, size, dir, `${dev.name} unmap at t=${Math.round(t)} ns`, begin);
+    if (this.o.debug !== undefined) this.#debugUnmap(dev, t, dma, size, dir, begin);
     dmaDirectUnmapPage(this.o.dma, dev, dma, size, dir, 0);
     const end = this.#endCall(cpu, begin, key, this.o.costs.unmapCallNs);
-    this.o.data?.afterUnmap(dev, dma, end);
-    if (this.o.perfetto !== undefined) {
-      this.o.perfetto.call(cpu, 'unmap', dev.name, begin, end, size, null);
-      this.o.perfetto.mapEnd(dev.id, dev.name, dma, begin);
-    }
+    if (this.#observed) this.#observeUnmap(dev, cpu, begin, end, dma, size);
     m.unmaps++;
     m.unmapNs.record(end - t);
     m.addLive(-size);
-    const w = this.#waiters.shift();
-    if (w !== undefined) {
-      this.dev(w.dev).waitNs.record(end - w.since);
-      this.schedule(end, w.job, w.tag);
-    }
+    if (this.#waiters.length > 0) this.#wake(end);
     return end;
+  }
+
+  /** dma-debug's checks of an unmap, before it happens. */
+  #debugUnmap(dev: Device, t: number, dma: number, size: number, dir: DmaDirection, begin: number): void {
+    this.o.debug!.unmap(dev, dma, size, dir, `${dev.name} unmap at t=${Math.round(t)} ns`, begin);
+  }
+
+  /** Tell the recorders and checkers a run carries about an unmap. */
+  #observeUnmap(dev: Device, cpu: number, begin: number, end: number, dma: number, size: number): void {
+    this.o.data?.afterUnmap(dev, dma, end);
+    const pf = this.o.perfetto;
+    if (pf !== undefined) {
+      pf.call(cpu, 'unmap', dev.name, begin, end, size, null);
+      pf.mapEnd(dev.id, dev.name, dma, begin);
+    }
+  }
+
+  /** Wake the first blocked caller: it retries at `end`. */
+  #wake(end: number): void {
+    const w = this.#waiters.shift()!;
+    this.dev(w.dev).waitNs.record(end - w.since);
+    this.schedule(end, w.job, w.tag);
   }
 
   /**
