@@ -86,7 +86,15 @@ export interface SequenceResult {
   blocking: BlockingCounts;
 }
 
-function pattern(len: number, seed: number): Uint8Array {
+/**
+ * Deterministic pseudo-random bytes for a buffer's contents.
+ *
+ * @param len - Bytes.
+ * @param seed - Which pattern.
+ * @returns A new array.
+ * @remarks Context: tests only.
+ */
+export function pattern(len: number, seed: number): Uint8Array {
   const a = new Uint8Array(len);
   let x = (seed * 2654435761) >>> 0;
   for (let i = 0; i < len; i++) {

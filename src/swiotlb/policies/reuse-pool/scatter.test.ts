@@ -6,6 +6,7 @@ import type { Device } from '../../../machine/device.js';
 import { createPrng } from '../../../machine/prng.js';
 import { getProfile } from '../../profiles.js';
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE, type DmaDirection } from '../../constants.js';
+import { pattern } from '../conformance-sequence.case.js';
 
 /**
  * The conformance sequence for a page-list design, with the real (scatter)
@@ -24,13 +25,6 @@ interface Live {
   dir: DmaDirection;
   dev: Device;
   device: Uint8Array;
-}
-
-function fill(len: number, seed: number): Uint8Array {
-  const a = new Uint8Array(len);
-  let x = (seed * 2654435761) >>> 0;
-  for (let i = 0; i < len; i++) a[i] = (x = (x * 1664525 + 1013904223) >>> 0) >>> 24;
-  return a;
 }
 
 function deviceWrite(machine: Machine, p: ReusePoolPolicy, m: Live, data: Uint8Array): void {
@@ -74,7 +68,7 @@ function run(seed: number, confidential: boolean): { scattered: number; trims: n
       const dev = devs[rnd.nextInt(2)]!;
       const size = 1 + rnd.nextInt(rnd.nextInt(4) === 0 ? 262144 : 16384);
       const orig = ORIG_BASE + step * 0x110000 + rnd.nextInt(4096);
-      const data = fill(size, seed * 1000 + step);
+      const data = pattern(size, seed * 1000 + step);
       machine.memory.write(orig, data);
       const dir = ([DMA_TO_DEVICE, DMA_FROM_DEVICE, DMA_BIDIRECTIONAL] as const)[rnd.nextInt(3)]!;
       const tlb = p.map({ dev, orig, size, allocAlignMask: 0, dir, attrs: 0 }, { cpu: 0, maySleep: rnd.nextInt(2) === 0, now });
@@ -90,7 +84,7 @@ function run(seed: number, confidential: boolean): { scattered: number; trims: n
       live.push(m);
     } else if (r < 7) {
       const m = live[rnd.nextInt(live.length)]!;
-      m.device = fill(m.size, step + 7);
+      m.device = pattern(m.size, step + 7);
       deviceWrite(machine, p, m, m.device);
       if (m.dir !== DMA_TO_DEVICE) {
         p.syncForCpu(m.dev, m.tlb, m.size, m.dir);
