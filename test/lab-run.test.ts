@@ -54,3 +54,12 @@ test('highmem sizes its high pool from swiotlb=<slots>,<areas>,<high slots>; pol
   const fixed = run('fixed', 'swiotlb=4096,4,524288,force');
   assert.deepEqual([fixed.pool.bytes, fixed.pool.forceBounce, fixed.policy.reservedBytes], [8 * 2 ** 20, false, 8 * 2 ** 20]);
 });
+
+test('coherent_pool= sizes the atomic DMA pools: larger pools serve more transient pools in a confidential VM', () => {
+  const run = (cmdline: string) => runConfig(effectiveConfig({ durationMs: 60, policy: 'transient', cmdline }));
+  const small = run('swiotlb=4096');
+  const large = run('swiotlb=4096 coherent_pool=16M');
+  const noMemory = (r: ReturnType<typeof run>) => r.policy.failuresByCode.no_memory ?? 0;
+  assert.ok(noMemory(small) > 0, 'the default 1 MiB pools run dry in the burst');
+  assert.ok(noMemory(large) < noMemory(small), `${noMemory(large)} < ${noMemory(small)}`);
+});

@@ -55,7 +55,7 @@ function withLabOptions(cmd: Command): Command {
     .option('--ram <size>', 'RAM, e.g. 8G', (v) => parseSize(v, '--ram'))
     .option('--confidential', 'a confidential VM: all DMA bounces, 6 % of RAM pool, shared-memory hypercalls (the default)')
     .option('--no-confidential', 'an ordinary machine (bouncing only where swiotlb=force or a DMA mask asks for it)')
-    .option('--cmdline <words>', "swiotlb= kernel command line words (default 'swiotlb=force')")
+    .option('--cmdline <words>', "kernel command line words: swiotlb= (default 'swiotlb=force'), coherent_pool= (atomic DMA pool size)")
     .option('--cma <MiB>', 'a CMA region of this many MiB below 1 GiB (sleepable callers may allocate from it)', (v) => parseIntOption(v, '--cma'))
     .option('--duration <ms>', 'simulated milliseconds', (v) => parsePositiveIntOption(v, '--duration'))
     .option('--seed <n>', 'random seed', (v) => parseIntOption(v, '--seed'))

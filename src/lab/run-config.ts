@@ -14,7 +14,7 @@ export interface RunConfig {
   policyOptions: Record<string, unknown>;
   /** The machine; `memory: 'bytes'` stores real bytes and checks every transfer's data (slower). */
   machine: { ramBytes: number; cpus: number; confidential: boolean; arch: 'x86' | 'arm64'; cmaMiB: number; memory: 'accounting' | 'bytes' };
-  /** swiotlb= command line words (the boot pool is sized from them and the machine). */
+  /** Kernel command line words: swiotlb= sizes the boot pool (with the machine), coherent_pool= the atomic DMA pools. */
   cmdline: string;
   workload: { name: string; knobs: Record<string, unknown> };
   durationMs: number;

@@ -27,6 +27,7 @@ import type { PerfettoRecorder } from './engine/perfetto.js';
 import { takeSlotMap, type SlotMap } from './engine/slot-map.js';
 import { diagnoseLeaks, type LeakDiagnosis } from '../dma/leak-diagnosis.js';
 import { DataCheck, type DataCheckResult } from './engine/data-check.js';
+import { coherentPoolBytes } from '../swiotlb/dynamic/coherent-pool-param.js';
 
 /** The result of one run. Deterministic for a given config. */
 export interface RunResult {
@@ -125,6 +126,7 @@ export function runConfig(c: RunConfig, extra: { perfetto?: PerfettoRecorder; on
       nareas: boot.nareas,
       forceBounce: boot.forceBounce,
       confidential: c.machine.confidential,
+      atomicPoolBytes: coherentPoolBytes(c.cmdline),
     },
     { ...entry.optionsFromBoot?.(boot), ...c.policyOptions },
   );

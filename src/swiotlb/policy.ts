@@ -217,6 +217,8 @@ export interface PolicyEnv {
   forceBounce: boolean;
   /** A confidential VM: bounce memory must be shared with the host (counted hypercalls). */
   confidential: boolean;
+  /** `coherent_pool=`: bytes of each coherent atomic DMA pool; absent or 0 for the kernel's default. */
+  atomicPoolBytes?: number;
 }
 
 /** Builds a policy for an environment. */
