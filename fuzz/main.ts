@@ -1,9 +1,10 @@
 /**
  * `npm run fuzz`: property-based and mutation fuzzing of the `swiotlb=`
- * parser and explain mode, the ftrace reader, the replay, and the CLI. Each
- * target runs in a watched worker thread; the summary lists inputs per
- * target, the error codes seen, crashes by signature (known bugs marked),
- * hangs and the slowest input. Exit 1 on any crash or hang, 2 on bad options.
+ * parser and explain mode, the ftrace reader, the replay, the CLI, run
+ * configuration files and the kernel-log (dmesg) reader. Each target runs in
+ * a watched worker thread; the summary lists inputs per target, the error
+ * codes seen, crashes by signature (known bugs marked), hangs and the slowest
+ * input. Exit 1 on any crash or hang, 2 on bad options.
  *
  * @module
  */

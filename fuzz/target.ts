@@ -9,7 +9,7 @@ import type { Outcome } from './outcome.js';
 import type { Rng } from './rng.js';
 
 /** The targets, in the order `--target all` runs them. */
-export const TARGET_NAMES = ['params', 'trace', 'replay', 'cli'] as const;
+export const TARGET_NAMES = ['params', 'trace', 'replay', 'cli', 'config', 'dmesg'] as const;
 
 /** A target name. */
 export type TargetName = (typeof TARGET_NAMES)[number];

@@ -1,12 +1,27 @@
 /**
  * Per-thread scratch directory for inputs that must be files (replayTraceFile,
- * the CLI, readTrace by path). Outside the repository, removed at the end.
+ * the CLI, readTrace by path, config files, kernel logs). Outside the
+ * repository, in memory (/dev/shm) where there is one, removed at the end.
  *
  * @module
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/**
+ * Where scratch directories go: /dev/shm when writable, else the system's temp directory. Rewriting a
+ * file on a disk file system costs about 0.2 ms (ext4 flushes a file truncated on open) against
+ * 0.01 ms in memory, and the config and dmesg targets write one file per case.
+ */
+function scratchBase(): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
+}
 
 let dir: string | null = null;
 let next = 0;
@@ -18,7 +33,7 @@ let next = 0;
  * @remarks Context: process or worker context.
  */
 export function scratchDir(): string {
-  if (dir === null) dir = mkdtempSync(join(tmpdir(), 'swiotlb-lab-fuzz-'));
+  if (dir === null) dir = mkdtempSync(join(scratchBase(), 'swiotlb-lab-fuzz-'));
   return dir;
 }
 

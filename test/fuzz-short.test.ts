@@ -1,8 +1,9 @@
 /**
  * A short, deterministic run of the fuzz harness (fuzz/) in the normal test
- * run: a few thousand inputs over the four targets, each in a watched worker
- * thread. It asserts no crash and no hang, except the known bugs listed in
- * fuzz/known-bugs.ts, which are reported as skipped subtests until fixed.
+ * run: a few thousand inputs over the six targets (config files and kernel
+ * logs included), each in a watched worker thread. It asserts no crash and no
+ * hang, except the known bugs listed in fuzz/known-bugs.ts, which are reported
+ * as skipped subtests until fixed.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import { knownBug } from '../fuzz/known-bugs.js';
 import { TARGET_NAMES, type TargetName } from '../fuzz/target.js';
 
 const SEED = 20250601;
-const INPUTS: Readonly<Record<TargetName, number>> = { params: 1500, trace: 2000, replay: 100, cli: 80 };
+const INPUTS: Readonly<Record<TargetName, number>> = { params: 1500, trace: 2000, replay: 100, cli: 80, config: 2000, dmesg: 1500 };
 
 /** Crash and hang signatures of a tally, split into known bugs and new ones. */
 function split(t: Tally): { known: Map<string, number>; unknown: string[] } {

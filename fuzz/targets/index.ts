@@ -5,6 +5,8 @@
  */
 import type { Target, TargetName } from '../target.js';
 import { cliTarget } from './cli.js';
+import { configTarget } from './config.js';
+import { dmesgTarget } from './dmesg.js';
 import { paramsTarget } from './params.js';
 import { replayTarget } from './replay.js';
 import { traceTarget } from './trace.js';
@@ -15,4 +17,6 @@ export const TARGETS: Readonly<Record<TargetName, Target<unknown>>> = {
   trace: traceTarget as Target<unknown>,
   replay: replayTarget as Target<unknown>,
   cli: cliTarget as Target<unknown>,
+  config: configTarget as Target<unknown>,
+  dmesg: dmesgTarget as Target<unknown>,
 };
