@@ -45,3 +45,19 @@ test('explain: a too-large mapping, an exhausted pool, a bad swiotlb= string and
 test('explain: an unreadable file is a clear error', async () => {
   await assert.rejects(explainDmesg('/nonexistent/dmesg'), /Cannot read kernel log/);
 });
+
+test('explain: absurd numbers, a directory and a very long line end in a report or a clear error, never a crash or a stall', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dmesg-'));
+  const nines = '9'.repeat(400);
+  const f = join(dir, 'odd.txt');
+  writeFileSync(f, `nvme 0000:01:00.0: swiotlb buffer is full (sz: ${nines} bytes), total ${nines} (slots), used 3 (slots)\nsoftware IO TLB: area num ${nines}.\n`);
+  const r = await explainDmesg(f);
+  assert.deepEqual([r.full.length, r.areas], [0, null]);
+  assert.match(r.warnings[0]!.text, /too large to be real/);
+  await assert.rejects(explainDmesg(dir), (e: unknown) => e instanceof Error && e.name === 'InputError' && /Cannot read kernel log/.test(e.message));
+  const long = join(dir, 'long.txt');
+  writeFileSync(long, `software IO TLB: mapped [mem 0x0-0x1] (64M${' [mem 0x0-0x1] (64M'.repeat(20000)}\n`);
+  const t0 = performance.now();
+  await explainDmesg(long);
+  assert.ok(performance.now() - t0 < 1000, 'linear in the line length');
+});

@@ -41,6 +41,21 @@ test('effectiveConfig rejects unknown fields and bad values with the path and th
   assert.throws(() => runConfig(effectiveConfig({ workload: { name: 'nvme-randread', knobs: { iodepht: 3 } } })), /has no knob 'iodepht'/);
   assert.throws(() => runConfig(effectiveConfig({ cmdline: '', machine: { ramBytes: 2 * 1024 ** 3, confidential: false } })), /sets up no swiotlb pool/);
   assert.equal(DEFAULT_RUN.policy, 'fixed');
+  // Found by the config fuzzer: each was accepted and then crashed, or did not survive JSON.
+  assert.throws(() => effectiveConfig({ seed: 1.5 }), /seed must be an integer: current value is 1\.5/);
+  assert.throws(() => effectiveConfig({ costs: { lockNs: Infinity } }), /costs\.lockNs must be a finite number of nanoseconds, 0 or more: current value is Infinity/);
+  assert.throws(() => effectiveConfig({ costs: new Date(0) }), /costs must be an object: current value is the date 1970-01-01T00:00:00\.000Z/);
+  assert.throws(() => effectiveConfig({ workload: { name: 'nvme-randread', knobs: { bs: new Date(0) } } }), /workload\.knobs\.bs must be a finite number, a string, true or false/);
+  assert.throws(() => effectiveConfig({ policyOptions: { growthCap: NaN } }), /policyOptions\.growthCap must be a finite number/);
+  assert.throws(() => runConfig(effectiveConfig({ workload: { name: 'nvme-randread', knobs: { iodepth: 1e308 } } })), /Knob 'iodepth' of 'nvme-randread' must be a whole number from 0 to 65536 requests/);
+  assert.throws(
+    () => runConfig(effectiveConfig({ durationMs: 1, machine: { ramBytes: 2 ** 30 } })),
+    (e: unknown) => e instanceof InputError && e.code === 'outside_ram' && /not RAM of this machine \(RAM ends at 0x40000000\)/.test(e.message),
+  );
+  // A swiotlb= larger than memory: memblock fails and the kernel halves until the pool fits below 4 GiB.
+  const huge = runConfig(effectiveConfig({ durationMs: 1, cmdline: 'swiotlb=051557363112127' }));
+  assert.ok(huge.pool.bytes <= 4 * 2 ** 30 && huge.pool.bytes >= 2 ** 30, `${huge.pool.bytes} bytes`);
+  assert.ok(huge.pool.bootLog.some((l) => /swiotlb_memblock_alloc: Failed to allocate 9007199254740992 bytes tlb structure/.test(l)));
 });
 
 test('highmem sizes its high pool from swiotlb=<slots>,<areas>,<high slots>; policyOptions.highBytes overrides it', () => {

@@ -44,8 +44,31 @@ export const DEFAULT_RUN: RunConfig = {
   check: false,
 };
 
+/** A plain table (not an array, a date or another class instance). */
 function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** A value as an error message shows it (numbers as written, dates as dates, anything else as JSON). */
+function shown(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'an invalid date' : `the date ${v.toISOString()}`;
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
+/** Whether a value survives JSON unchanged: finite numbers, strings, booleans, and arrays and plain tables of them. */
+function isJsonValue(v: unknown, depth = 0): boolean {
+  if (depth > 32) return false;
+  if (typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every((x) => isJsonValue(x, depth + 1));
+  return isObject(v) && Object.values(v).every((x) => isJsonValue(x, depth + 1));
 }
 
 /**
@@ -60,7 +83,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function effectiveConfig(partial: unknown, where = 'config'): RunConfig {
   if (!isObject(partial)) throw new InputError('bad_config', 'expected an object at the top level', { file: where });
   const bad = (path: string, want: string, v: unknown): never => {
-    throw new InputError('bad_config', `${path} must be ${want}: current value is ${JSON.stringify(v)}`, { file: where });
+    throw new InputError('bad_config', `${path} must be ${want}: current value is ${shown(v)}`, { file: where });
   };
   const known = new Set(Object.keys(DEFAULT_RUN));
   for (const k of Object.keys(partial)) if (!known.has(k)) bad(k, `one of the known fields (${[...known].join(', ')})`, 'unknown field');
@@ -71,9 +94,13 @@ export function effectiveConfig(partial: unknown, where = 'config'): RunConfig {
   };
   const p = partial;
   if (p.seed !== undefined) c.seed = num('seed', p.seed, 0, 2 ** 32 - 1);
+  if (!Number.isInteger(c.seed)) bad('seed', 'an integer', c.seed);
   if (p.kernel !== undefined) c.kernel = typeof p.kernel === 'string' ? p.kernel : bad('kernel', 'a string', p.kernel);
   if (p.policy !== undefined) c.policy = typeof p.policy === 'string' ? p.policy : bad('policy', 'a string', p.policy);
-  if (p.policyOptions !== undefined) c.policyOptions = isObject(p.policyOptions) ? p.policyOptions : bad('policyOptions', 'an object', p.policyOptions);
+  if (p.policyOptions !== undefined) {
+    c.policyOptions = isObject(p.policyOptions) ? p.policyOptions : bad('policyOptions', 'an object', p.policyOptions);
+    for (const [k, v] of Object.entries(c.policyOptions)) if (!isJsonValue(v)) bad(`policyOptions.${k}`, 'a finite number, a string, true or false (or a list or table of them)', v);
+  }
   if (p.cmdline !== undefined) c.cmdline = typeof p.cmdline === 'string' ? p.cmdline : bad('cmdline', 'a string', p.cmdline);
   if (p.durationMs !== undefined) c.durationMs = num('durationMs', p.durationMs, 0.001, 86_400_000);
   if (p.sampleMs !== undefined) c.sampleMs = num('sampleMs', p.sampleMs, 0.001, 3_600_000);
@@ -95,11 +122,15 @@ export function effectiveConfig(partial: unknown, where = 'config'): RunConfig {
     const w = p.workload as Record<string, unknown>;
     if (typeof w.name !== 'string') bad('workload.name', 'a string', w.name);
     c.workload = { name: w.name as string, knobs: isObject(w.knobs) ? w.knobs : w.knobs === undefined ? {} : bad('workload.knobs', 'an object', w.knobs) };
+    for (const [k, v] of Object.entries(c.workload.knobs)) {
+      if (!(typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) bad(`workload.knobs.${k}`, 'a finite number, a string, true or false', v);
+    }
   }
   if (p.check !== undefined) c.check = typeof p.check === 'boolean' ? p.check : bad('check', 'true or false', p.check);
   if (p.costs !== undefined) {
     if (!isObject(p.costs)) bad('costs', 'an object', p.costs);
     c.costs = p.costs as Record<string, number>;
+    for (const [k, v] of Object.entries(c.costs)) if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) bad(`costs.${k}`, 'a finite number of nanoseconds, 0 or more', v);
   }
   if (!Number.isInteger(c.machine.cpus)) bad('machine.cpus', 'an integer', c.machine.cpus);
   return c;

@@ -6,7 +6,7 @@
  * @module
  */
 import { canonicalJson, sha256File, sha256Text } from '../util/digest.js';
-import { createMachine } from '../machine/machine.js';
+import { createMachine, type Machine } from '../machine/machine.js';
 import { getProfile } from '../swiotlb/profiles.js';
 import { computeBootPool } from '../swiotlb/sizing.js';
 import { IO_TLB_SIZE } from '../swiotlb/constants.js';
@@ -88,6 +88,32 @@ export function runInputDigest(c: RunConfig): string {
 }
 
 /**
+ * The largest contiguous RAM range below 4 GiB (the most memblock_alloc_low()
+ * can give the boot pool on a freshly booted machine).
+ *
+ * @param machine - The machine.
+ * @returns Bytes.
+ * @remarks Context: boot.
+ */
+function largestLowRange(machine: Machine): number {
+  let best = 0;
+  let runStart = -1;
+  let runEnd = -1;
+  for (const zone of [0, 1] as const) {
+    for (const r of machine.map.ramRanges(zone)) {
+      const end = Math.min(r.end, 2 ** 32);
+      if (r.start === runEnd) runEnd = end;
+      else {
+        runStart = r.start;
+        runEnd = end;
+      }
+      best = Math.max(best, runEnd - runStart);
+    }
+  }
+  return best;
+}
+
+/**
  * Run a configuration.
  *
  * @param c - Effective configuration.
@@ -115,6 +141,8 @@ export function runConfig(c: RunConfig, extra: { perfetto?: PerfettoRecorder; on
     halvingOnMemblockFailure: profile.halvingOnMemblockFailure,
     forceBounceBeforeAlloc: profile.forceBounceBeforeAlloc,
     highPoolOption: entry.highPoolGrammar === true,
+    // memblock_alloc_low() fails for more than the largest free range below 4 GiB (then the kernel halves).
+    canAllocate: (bytes) => bytes <= largestLowRange(machine),
   });
   if (boot.outcome !== 'allocated') throw new InputError('no_pool', `The kernel sets up no swiotlb pool for this configuration (${boot.outcome.replace(/_/g, ' ')}): add swiotlb=force or a confidential machine`);
   const policy = entry.factory(

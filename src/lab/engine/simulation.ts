@@ -28,6 +28,7 @@ import { METER_FIELDS, Pricer, readMeter } from '../cost/pricer.js';
 import { EventQueue } from './event-queue.js';
 import { DeviceMetrics } from './device-metrics.js';
 import { LevelSeries } from './time-series.js';
+import { InputError } from '../../util/errors.js';
 import type { DataCheck } from './data-check.js';
 
 /** A workload's stream of work on one device. */
@@ -213,6 +214,7 @@ export class Simulation {
     const m = this.dev(dev);
     const key = this.o.policy.lockKey?.(dev, -1, cpu) ?? -1;
     const begin = this.#startCall(cpu, t, key, m);
+    if (!this.o.machine.map.isRam(phys, size)) this.#notRam(dev, phys, size);
     const cpuPattern = this.o.data !== undefined ? this.o.data.beforeMap(phys, size, dir) : -1;
     const dma = dmaDirectMapPage(this.o.dma, dev, cpu, phys, size, dir, maySleep ? DMA_ATTR_MAY_SLEEP : 0);
     const end = this.#endCall(cpu, begin, key, this.o.costs.mapCallNs);
@@ -225,6 +227,15 @@ export class Simulation {
     if (this.#observed) this.#observeMap(dev, cpu, t, begin, end, dma, phys, size, dir, cpuPattern);
     this.callEnd = end;
     return dma;
+  }
+
+  /** A workload buffer outside the machine's RAM: the configuration cannot run (a clear error, not a crash). */
+  #notRam(dev: Device, phys: number, size: number): never {
+    const m = this.o.machine.map;
+    throw new InputError(
+      'outside_ram',
+      `machine.ramBytes: the workload maps ${size} bytes for ${dev.name} at 0x${phys.toString(16)}, which is not RAM of this machine (RAM ends at 0x${m.ramEnd.toString(16)}); the built-in workloads keep their buffers from 1 GiB up: give at least ${Math.ceil((phys + size) / 2 ** 30) + 1} GiB (--ram)`,
+    );
   }
 
   /** A map that failed, was deferred or blocked: count it and remember who waits. */

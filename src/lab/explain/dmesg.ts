@@ -62,9 +62,29 @@ export async function explainDmesg(path: string): Promise<DmesgReport> {
       stream!.once('error', reject);
     });
   } catch {
-    throw new InputError('unreadable', `Cannot read kernel log '${path}'`);
+    throw new InputError('unreadable', `Cannot read kernel log '${path}'`, { file: path });
   }
-  for await (const raw of createInterface({ input: stream, crlfDelay: Infinity })) {
+  try {
+    await readLines(createInterface({ input: stream, crlfDelay: Infinity }), r, groups);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    // A directory, a device that fails mid-read, an I/O error: never a half report.
+    throw new InputError('unreadable', `Cannot read kernel log '${path}': ${(e as Error).message}`, { file: path });
+  }
+  r.full = [...groups.values()].sort((a, b) => b.count - a.count);
+  r.findings = findings(r);
+  return r;
+}
+
+/** A decimal count from the log, or null when it is too large to be exact (no real kernel prints one). */
+function count(digits: string): number | null {
+  const v = Number(digits);
+  return Number.isSafeInteger(v) ? v : null;
+}
+
+/** Read every line of the log into the report. */
+async function readLines(lines: AsyncIterable<string>, r: DmesgReport, groups: Map<string, FullGroup>): Promise<void> {
+  for await (const raw of lines) {
     r.lines++;
     const line = raw.replace(TS, '');
     let m: RegExpExecArray | null;
@@ -74,15 +94,20 @@ export async function explainDmesg(path: string): Promise<DmesgReport> {
     }
     if (!/swiotlb|software IO TLB|bounce buffer|DMA addr|Buffer overflow detected|Access before mapping/i.test(line)) continue;
     r.swiotlbLines++;
-    if ((m = /software IO TLB: area num (\d+)\./.exec(line)) !== null) r.areas = Number(m[1]);
-    else if ((m = /software IO TLB: mapped \[mem .*\] \((\d+)MB\)/.exec(line)) !== null) r.poolMiB = Number(m[1]);
-    else if ((m = /SWIOTLB bounce buffer size (?:adjusted to|roundup to) (\d+)MB/.exec(line)) !== null) r.poolMiB = Number(m[1]);
+    if ((m = /software IO TLB: area num (\d+)\./.exec(line)) !== null) r.areas = count(m[1]!) ?? r.areas;
+    // [^\]]* rather than .*: linear time on a long line without the closing text.
+    else if ((m = /software IO TLB: mapped \[mem [^\]]*\] \((\d+)MB\)/.exec(line)) !== null) r.poolMiB = count(m[1]!) ?? r.poolMiB;
+    else if ((m = /SWIOTLB bounce buffer size (?:adjusted to|roundup to) (\d+)MB/.exec(line)) !== null) r.poolMiB = count(m[1]!) ?? r.poolMiB;
     else if (/Memory encryption is active/.test(line)) r.confidential = true;
     else if ((m = FULL.exec(line)) !== null) {
       const device = m[1] !== undefined ? `${m[1]} ${m[2]!}` : m[2]!;
-      const size = Number(m[3]);
-      const total = Number(m[4]);
-      const used = Number(m[5]);
+      const size = count(m[3]!);
+      const total = count(m[4]!);
+      const used = count(m[5]!);
+      if (size === null || total === null || used === null) {
+        if (r.warnings.length < 50) r.warnings.push({ line: r.lines, text: `(a number on this line is too large to be real) ${line.slice(0, 250)}` });
+        continue;
+      }
       const nslots = Math.ceil(size / IO_TLB_SIZE);
       const cause: FullGroup['cause'] = size > IO_TLB_MAX_MAPPING ? 'too_large' : total - used < nslots ? 'exhausted' : 'fragmented';
       const key = `${device}\0${cause}\0${size}`;
@@ -94,9 +119,6 @@ export async function explainDmesg(path: string): Promise<DmesgReport> {
       }
     } else if (r.warnings.length < 50) r.warnings.push({ line: r.lines, text: line.slice(0, 300) });
   }
-  r.full = [...groups.values()].sort((a, b) => b.count - a.count);
-  r.findings = findings(r);
-  return r;
 }
 
 function findings(r: DmesgReport): string[] {
