@@ -57,7 +57,10 @@ test('explain: absurd numbers, a directory and a very long line end in a report 
   await assert.rejects(explainDmesg(dir), (e: unknown) => e instanceof Error && e.name === 'InputError' && /Cannot read kernel log/.test(e.message));
   const long = join(dir, 'long.txt');
   writeFileSync(long, `software IO TLB: mapped [mem 0x0-0x1] (64M${' [mem 0x0-0x1] (64M'.repeat(20000)}\n`);
+  const noBracket = join(dir, 'no-bracket.txt');
+  writeFileSync(noBracket, `${'software IO TLB: mapped [mem 0x000000006d455d49-0x0000000029db0cf'.repeat(8000)}\n`);
   const t0 = performance.now();
   await explainDmesg(long);
+  await explainDmesg(noBracket);
   assert.ok(performance.now() - t0 < 1000, 'linear in the line length');
 });

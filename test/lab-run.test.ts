@@ -52,6 +52,7 @@ test('effectiveConfig rejects unknown fields and bad values with the path and th
     () => runConfig(effectiveConfig({ durationMs: 1, machine: { ramBytes: 2 ** 30 } })),
     (e: unknown) => e instanceof InputError && e.code === 'outside_ram' && /not RAM of this machine \(RAM ends at 0x40000000\)/.test(e.message),
   );
+  assert.throws(() => runConfig(effectiveConfig({ durationMs: 1, cmdline: 'swiotlb=9223372036854775807,force' })), (e: unknown) => e instanceof InputError && e.code === 'no_memory');
   // A swiotlb= larger than memory: memblock fails and the kernel halves until the pool fits below 4 GiB.
   const huge = runConfig(effectiveConfig({ durationMs: 1, cmdline: 'swiotlb=051557363112127' }));
   assert.ok(huge.pool.bytes <= 4 * 2 ** 30 && huge.pool.bytes >= 2 ** 30, `${huge.pool.bytes} bytes`);

@@ -96,7 +96,7 @@ async function readLines(lines: AsyncIterable<string>, r: DmesgReport, groups: M
     r.swiotlbLines++;
     if ((m = /software IO TLB: area num (\d+)\./.exec(line)) !== null) r.areas = count(m[1]!) ?? r.areas;
     // [^\]]* rather than .*: linear time on a long line without the closing text.
-    else if ((m = /software IO TLB: mapped \[mem [^\]]*\] \((\d+)MB\)/.exec(line)) !== null) r.poolMiB = count(m[1]!) ?? r.poolMiB;
+    else if ((m = /software IO TLB: mapped \[mem [^\]]{0,100}\] \((\d+)MB\)/.exec(line)) !== null) r.poolMiB = count(m[1]!) ?? r.poolMiB;
     else if ((m = /SWIOTLB bounce buffer size (?:adjusted to|roundup to) (\d+)MB/.exec(line)) !== null) r.poolMiB = count(m[1]!) ?? r.poolMiB;
     else if (/Memory encryption is active/.test(line)) r.confidential = true;
     else if ((m = FULL.exec(line)) !== null) {

@@ -244,6 +244,10 @@ const LOW_END = 0x1_0000_0000;
  */
 export function reserveBootPool(env: PolicyEnv): IoTlbMem {
   const m = env.machine;
+  if (!Number.isSafeInteger(env.poolBytes) || env.poolBytes < 0 || env.poolBytes > m.map.ramBytes) {
+    // E.g. swiotlb=2^63-1: the kernel's byte count wraps to 0 and memblock "succeeds"; no real pool follows.
+    throw new InputError('no_memory', `Cannot reserve a ${env.poolBytes}-byte swiotlb pool: it is larger than the machine's ${m.map.ramBytes} bytes of RAM (the kernel's size arithmetic wraps for a slot count this large)`);
+  }
   const start = env.poolBytes === 0 ? 0 : m.pages.reserveTopDown(env.poolBytes, PAGE_SIZE, Math.min(LOW_END, m.map.ramEnd));
   if (start < 0) throw new InputError('no_memory', `Cannot reserve a ${env.poolBytes}-byte swiotlb pool below 4 GiB on this machine`);
   if (env.confidential && env.poolBytes > 0) m.encryption.setShared(start, Math.ceil(env.poolBytes / PAGE_SIZE));
