@@ -12,6 +12,8 @@ import { getProfile } from '../src/swiotlb/profiles.js';
 import { createIoTlbMem, type IoTlbMem } from '../src/swiotlb/io-tlb-mem.js';
 import { swiotlbTblMapSingle, swiotlbTblUnmapSingle } from '../src/swiotlb/map-single.js';
 import { DMA_ATTR_NO_WARN, DMA_ATTR_SKIP_CPU_SYNC, DMA_TO_DEVICE } from '../src/swiotlb/constants.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 /** One measured case. */
 export interface BenchRow {
@@ -154,8 +156,26 @@ function farFit(mode: 'accounting' | 'bytes', poolBytes: number, kernel: string)
   return row('c2: fragmented, the only fit at the far end of the area (map+unmap)', mode, poolBytes, r, `${((mem.counters.searchSteps - steps0) / n).toFixed(0)} kernel steps per map`);
 }
 
+const CASES = { idlePairs, steadyState, mustFail, farFit } as const;
+/** Case names, in the order they run. */
+export type CoreCase = keyof typeof CASES;
+
 /**
- * Run every core case.
+ * Run one core case in this process.
+ *
+ * @param name - Case.
+ * @param mode - Memory mode.
+ * @param poolBytes - Pool size.
+ * @param kernel - Profile name.
+ * @returns Its row.
+ */
+export function runCoreCase(name: CoreCase, mode: 'accounting' | 'bytes', poolBytes: number, kernel: string): BenchRow {
+  return CASES[name](mode, poolBytes, kernel);
+}
+
+/**
+ * Run every core case, each in a fresh process: a case's JIT state (deoptimised
+ * or polymorphic code from the cases before it) must not tax the next one.
  *
  * @param kernel - Profile name.
  * @param log - Progress output.
@@ -163,10 +183,13 @@ function farFit(mode: 'accounting' | 'bytes', poolBytes: number, kernel: string)
  */
 export function runCoreBench(kernel: string, log: (s: string) => void): BenchRow[] {
   const rows: BenchRow[] = [];
+  const script = fileURLToPath(new URL('./core-case.ts', import.meta.url));
   for (const mode of ['accounting', 'bytes'] as const) {
     for (const pool of [64 * MiB, 6 * GiB]) {
-      for (const f of [idlePairs, steadyState, mustFail, farFit]) {
-        const r = f(mode, pool, kernel);
+      for (const name of Object.keys(CASES) as CoreCase[]) {
+        const child = spawnSync(process.execPath, ['--import', 'tsx', script, name, mode, String(pool), kernel], { encoding: 'utf8', maxBuffer: 1 << 20 });
+        if (child.status !== 0) throw new Error(`bench case ${name} ${mode} ${pool} failed: ${child.stderr}`);
+        const r = JSON.parse(child.stdout) as BenchRow;
         log(`${r.case} [${r.mode}, ${r.pool}]: ${Math.round(r.opsPerSecond).toLocaleString('en-US')} ops/s (${r.nsPerOp.toFixed(0)} ns/op) ${r.note}`);
         rows.push(r);
       }

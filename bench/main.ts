@@ -22,6 +22,7 @@ if (only === undefined || only === 'core') {
   const ratio = (c: string, mode: string) => get(c, mode, '6 GiB').nsPerOp / get(c, mode, '64 MiB').nsPerOp;
   Object.assign(result.floors, {
     'a_accounting_pairs_per_s_64MiB': Math.round(get('a:', 'accounting', '64 MiB').opsPerSecond),
+    'a_accounting_pairs_per_s_6GiB': Math.round(get('a:', 'accounting', '6 GiB').opsPerSecond),
     'a_floor_5M_pairs_per_s': get('a:', 'accounting', '64 MiB').opsPerSecond >= 5e6 && get('a:', 'accounting', '6 GiB').opsPerSecond >= 5e6,
   });
   for (const mode of ['accounting', 'bytes']) {
