@@ -28,7 +28,7 @@ import { METER_FIELDS, Pricer, readMeter } from '../cost/pricer.js';
 import { EventQueue } from './event-queue.js';
 import { DeviceMetrics } from './device-metrics.js';
 import { LevelSeries } from './time-series.js';
-import { InputError } from '../../util/errors.js';
+import { debugUnmap, notRam, observeMap, observeUnmap } from './call-observers.js';
 import type { DataCheck } from './data-check.js';
 
 /** A workload's stream of work on one device. */
@@ -214,7 +214,7 @@ export class Simulation {
     const m = this.dev(dev);
     const key = this.o.policy.lockKey?.(dev, -1, cpu) ?? -1;
     const begin = this.#startCall(cpu, t, key, m);
-    if (!this.o.machine.map.isRam(phys, size)) this.#notRam(dev, phys, size);
+    if (!this.o.machine.map.isRam(phys, size)) notRam(this.o.machine, dev, phys, size);
     const cpuPattern = this.o.data !== undefined ? this.o.data.beforeMap(phys, size, dir) : -1;
     const dma = dmaDirectMapPage(this.o.dma, dev, cpu, phys, size, dir, maySleep ? DMA_ATTR_MAY_SLEEP : 0);
     const end = this.#endCall(cpu, begin, key, this.o.costs.mapCallNs);
@@ -224,18 +224,9 @@ export class Simulation {
       m.bytesMapped += size;
       m.addLive(size);
     } else this.#mapNotDone(job, tag, dev, m, phys, size, end, dma, cpuPattern);
-    if (this.#observed) this.#observeMap(dev, cpu, t, begin, end, dma, phys, size, dir, cpuPattern);
+    if (this.#observed) observeMap(this.o, dev, cpu, t, begin, end, dma, phys, size, dir, cpuPattern);
     this.callEnd = end;
     return dma;
-  }
-
-  /** A workload buffer outside the machine's RAM: the configuration cannot run (a clear error, not a crash). */
-  #notRam(dev: Device, phys: number, size: number): never {
-    const m = this.o.machine.map;
-    throw new InputError(
-      'outside_ram',
-      `machine.ramBytes: the workload maps ${size} bytes for ${dev.name} at 0x${phys.toString(16)}, which is not RAM of this machine (RAM ends at 0x${m.ramEnd.toString(16)}); the built-in workloads keep their buffers from 1 GiB up: give at least ${Math.ceil((phys + size) / 2 ** 30) + 1} GiB (--ram)`,
-    );
   }
 
   /** A map that failed, was deferred or blocked: count it and remember who waits. */
@@ -248,18 +239,6 @@ export class Simulation {
       m.blocked++;
       this.#waiters.push({ job, tag, since: end, dev });
     }
-  }
-
-  /** Tell the recorders and checkers a run carries about a map (kept out of map() so it stays small). */
-  #observeMap(dev: Device, cpu: number, t: number, begin: number, end: number, dma: number, phys: number, size: number, dir: DmaDirection, cpuPattern: number): void {
-    const pf = this.o.perfetto;
-    if (pf !== undefined) {
-      pf.call(cpu, 'map', dev.name, begin, end, size, dma === DMA_MAPPING_ERROR ? (this.o.dma.lastFailure?.code ?? 'unknown') : null);
-      if (dma >= 0) pf.mapStart(dev.id, dev.name, dma, size, end);
-    }
-    if (dma < 0) return;
-    this.o.debug?.map(dev, dma, size, dir, end, `${dev.name} map at t=${Math.round(t)} ns`);
-    this.o.data?.afterMap(dev, dma, phys, size, dir, end, cpuPattern);
   }
 
   /**
@@ -277,30 +256,15 @@ export class Simulation {
     const m = this.dev(dev);
     const key = this.o.policy.lockKey?.(dev, dma, cpu) ?? -1;
     const begin = this.#startCall(cpu, t, key, m);
-    if (this.o.debug !== undefined) this.#debugUnmap(dev, t, dma, size, dir, begin);
+    if (this.o.debug !== undefined) debugUnmap(this.o.debug, dev, t, dma, size, dir, begin);
     dmaDirectUnmapPage(this.o.dma, dev, dma, size, dir, 0);
     const end = this.#endCall(cpu, begin, key, this.o.costs.unmapCallNs);
-    if (this.#observed) this.#observeUnmap(dev, cpu, begin, end, dma, size);
+    if (this.#observed) observeUnmap(this.o, dev, cpu, begin, end, dma, size);
     m.unmaps++;
     m.unmapNs.record(end - t);
     m.addLive(-size);
     if (this.#waiters.length > 0) this.#wake(end);
     return end;
-  }
-
-  /** dma-debug's checks of an unmap, before it happens. */
-  #debugUnmap(dev: Device, t: number, dma: number, size: number, dir: DmaDirection, begin: number): void {
-    this.o.debug!.unmap(dev, dma, size, dir, `${dev.name} unmap at t=${Math.round(t)} ns`, begin);
-  }
-
-  /** Tell the recorders and checkers a run carries about an unmap. */
-  #observeUnmap(dev: Device, cpu: number, begin: number, end: number, dma: number, size: number): void {
-    this.o.data?.afterUnmap(dev, dma, end);
-    const pf = this.o.perfetto;
-    if (pf !== undefined) {
-      pf.call(cpu, 'unmap', dev.name, begin, end, size, null);
-      pf.mapEnd(dev.id, dev.name, dma, begin);
-    }
   }
 
   /** Wake the first blocked caller: it retries at `end`. */
