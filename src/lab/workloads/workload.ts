@@ -33,15 +33,6 @@ export interface WorkloadPreset {
 }
 
 /**
- * Resolve knob values: defaults, then overrides, checking names and types.
- *
- * @param preset - The preset.
- * @param overrides - Values from the config or the command line.
- * @returns Every knob's value.
- * @throws InputError (code `bad_knob`).
- * @remarks Context: any.
- */
-/**
  * Upper bounds by unit, so a knob cannot ask for more than a simulation can
  * hold (1e308 requests in flight would exhaust memory, not model a device):
  * generous for real hardware, each a whole-number count where the unit counts things.
@@ -59,6 +50,15 @@ const UNIT_LIMITS: Record<string, { max: number; integer: boolean }> = {
 /** Any other unit (rates, times): at most this. */
 const OTHER_MAX = 1e9;
 
+/**
+ * Resolve knob values: defaults, then overrides, checking names and types.
+ *
+ * @param preset - The preset.
+ * @param overrides - Values from the config or the command line.
+ * @returns Every knob's value.
+ * @throws InputError (code `bad_knob`) for an unknown knob, a wrong type, or a number beyond its unit's bound.
+ * @remarks Context: any.
+ */
 export function resolveKnobs(preset: WorkloadPreset, overrides: Record<string, unknown>): Record<string, number | string | boolean> {
   const out: Record<string, number | string | boolean> = {};
   for (const k of preset.knobs) out[k.name] = k.default;
