@@ -61,11 +61,16 @@ test('5. throttling keeps a burst below its threshold with no failures', () => {
   assert.ok(throttle.policy.peakInUseBytes <= 0.8 * throttle.pool.bytes, `peak ${throttle.policy.peakInUseBytes} of ${throttle.pool.bytes}`);
 });
 
-test('6. 34 MiB frames fail as too_large on fixed and are served by reuse-pool', () => {
+test('6. 8 MiB and 34 MiB frames fail as too_large on fixed and are served by reuse-pool, with what it cost', () => {
   const config = parseToml(readFileSync(new URL('../examples/display-4k.toml', import.meta.url), 'utf8')) as Record<string, unknown>;
-  const [fixed, reuse] = ['fixed', 'reuse-pool'].map((policy) => runConfig(effectiveConfig({ ...config, durationMs: 100, policy })));
-  assert.ok((fixed!.policy.failuresByCode.too_large ?? 0) > 0);
-  assert.equal(fixed!.policy.mapFailures, fixed!.policy.failuresByCode.too_large);
-  assert.ok(reuse!.policy.maps > 0);
-  assert.equal(reuse!.policy.mapFailures, 0);
+  for (const frameMiB of [8, 34]) {
+    const c = { ...config, durationMs: 100, workload: { name: 'display', knobs: { frameMiB, fps: 60 } } };
+    const [fixed, reuse] = ['fixed', 'reuse-pool'].map((policy) => runConfig(effectiveConfig({ ...c, policy })));
+    assert.ok((fixed!.policy.failuresByCode.too_large ?? 0) > 0, `${frameMiB} MiB: too large for fixed`);
+    assert.equal(fixed!.policy.mapFailures, fixed!.policy.failuresByCode.too_large);
+    assert.ok(reuse!.policy.maps > 0);
+    assert.equal(reuse!.policy.mapFailures, 0, `${frameMiB} MiB: reuse-pool serves every frame`);
+    assert.ok(reuse!.policy.pageAllocs >= frameMiB * 256, `${frameMiB} MiB: at least one frame of pages taken (${reuse!.policy.pageAllocs})`);
+    assert.ok(reuse!.policy.bytesBounced >= frameMiB * 2 ** 20, 'and the bytes it copied');
+  }
 });
