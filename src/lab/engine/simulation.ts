@@ -29,6 +29,8 @@ import { EventQueue } from './event-queue.js';
 import { DeviceMetrics } from './device-metrics.js';
 import { LevelSeries } from './time-series.js';
 import { debugUnmap, notRam, observeMap, observeUnmap } from './call-observers.js';
+import { InputError } from '../../util/errors.js';
+import { PAGE_SIZE } from '../../machine/constants.js';
 import type { DataCheck } from './data-check.js';
 
 /** A workload's stream of work on one device. */
@@ -61,6 +63,8 @@ export interface SimulationOptions {
   onProgress?: (now: number, end: number) => void;
 }
 
+/** Below this much RAM the built-in buffer layout (1 GiB up) cannot fit: regions come from the page allocator. */
+const SMALL_BOARD_RAM = 2 * 1024 ** 3;
 const EV_TICK = 0;
 const EV_SAMPLE = 1;
 /** Job events use kinds JOB_BASE + job index. */
@@ -143,6 +147,27 @@ export class Simulation {
     this.#lastDev = dev;
     this.#lastMetrics = m;
     return m;
+  }
+
+  /**
+   * Where a driver keeps one of its buffer regions. On machines with 2 GiB of
+   * RAM or more it is `fixed` (the built-in layout, from 1 GiB up); on smaller
+   * boards the layout cannot fit, so each region is reserved from the page
+   * allocator instead (below the swiotlb pool, away from dynamic pools).
+   *
+   * @param fixed - The region's place in the built-in layout.
+   * @param bytes - Its size.
+   * @returns The region's first address.
+   * @throws InputError (code `no_memory`) when a small board has no room for it.
+   * @remarks Context: workload build time (before the run).
+   */
+  bufferRegion(fixed: number, bytes: number): number {
+    const m = this.o.machine;
+    if (m.map.ramBytes >= SMALL_BOARD_RAM) return fixed;
+    const size = Math.ceil(bytes / PAGE_SIZE) * PAGE_SIZE;
+    const at = size === 0 ? -1 : m.pages.reserveTopDown(size, PAGE_SIZE, m.map.ramEnd);
+    if (at < 0) throw new InputError('no_memory', `machine.ramBytes: the workload's buffers need another ${size} bytes and this ${m.map.ramBytes}-byte machine has no free range that large: give more RAM (--ram) or smaller knobs`);
+    return at;
   }
 
   /**

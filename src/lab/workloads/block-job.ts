@@ -54,6 +54,24 @@ interface Slot {
   len: number[];
 }
 
+/** Bytes between two request buffers: the largest block, page aligned, plus a guard page. */
+function slotStride(bs: number | [number, number]): number {
+  const maxBs = typeof bs === 'number' ? bs : bs[1];
+  return Math.ceil(maxBs / 4096) * 4096 + 4096;
+}
+
+/**
+ * Bytes a block job's request buffers span from its buffer base.
+ *
+ * @param bs - Block size, or the [min, max] of a mix.
+ * @param iodepth - Requests in flight.
+ * @returns The span.
+ * @remarks Context: any.
+ */
+export function blockJobBytes(bs: number | [number, number], iodepth: number): number {
+  return Math.max(1, iodepth) * slotStride(bs);
+}
+
 /** The block job. */
 export class BlockJob implements Job {
   readonly device: Device;
@@ -69,8 +87,7 @@ export class BlockJob implements Job {
   constructor(device: Device, spec: BlockJobSpec) {
     this.device = device;
     this.#s = spec;
-    const maxBs = typeof spec.bs === 'number' ? spec.bs : spec.bs[1];
-    this.#stride = Math.ceil(maxBs / 4096) * 4096 + 4096;
+    this.#stride = slotStride(spec.bs);
   }
 
   /** {@inheritDoc Job.start} */

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { BlockJob } from './block-job.js';
-import { NicJob } from './nic-job.js';
-import { PeriodicJob } from './periodic-job.js';
+import { BlockJob, blockJobBytes } from './block-job.js';
+import { NIC_RX_BYTES, NicJob } from './nic-job.js';
+import { PeriodicJob, periodicJobBytes } from './periodic-job.js';
 import { BUFFER_BASE } from './storage.js';
 import type { WorkloadPreset } from './workload.js';
 
@@ -38,7 +38,8 @@ export const MIXED_PRESETS: readonly WorkloadPreset[] = [
           fragBytes: 4096,
           bandwidth: 1.25e9,
           cpu: 0,
-          bufferBase: BUFFER_BASE,
+          bufferBase: sim.bufferRegion(BUFFER_BASE, NIC_RX_BYTES),
+          txBase: sim.bufferRegion(BUFFER_BASE + 0x1000_0000, k.tsoBytes as number),
         }),
       );
     },
@@ -57,7 +58,7 @@ export const MIXED_PRESETS: readonly WorkloadPreset[] = [
       const bytes = (k.frameMiB as number) * MiB;
       const period = 1e9 / (k.fps as number);
       const seg = (k.segmentMiB as number) === 0 ? bytes : (k.segmentMiB as number) * MiB;
-      sim.add(new PeriodicJob(dev, { bytes, segmentBytes: seg, periodNs: period, lifetimeNs: period * 2, leakFraction: 0, dir: 'to_device', maySleep: k.maySleep as boolean, cpu: 0, bufferBase: 0x5000_0000 }));
+      sim.add(new PeriodicJob(dev, { bytes, segmentBytes: seg, periodNs: period, lifetimeNs: period * 2, leakFraction: 0, dir: 'to_device', maySleep: k.maySleep as boolean, cpu: 0, bufferBase: sim.bufferRegion(0x5000_0000, periodicJobBytes(bytes)) }));
     },
   },
   {
@@ -70,7 +71,7 @@ export const MIXED_PRESETS: readonly WorkloadPreset[] = [
     ],
     build(sim, machine, k) {
       const dev = machine.addDevice({ name: 'wlan0' });
-      sim.add(new PeriodicJob(dev, { bytes: k.size as number, segmentBytes: k.size as number, periodNs: 1e9 / (k.perSec as number), lifetimeNs: 2e6, leakFraction: k.leakFraction as number, dir: 'from_device', maySleep: false, cpu: 1, bufferBase: BUFFER_BASE }));
+      sim.add(new PeriodicJob(dev, { bytes: k.size as number, segmentBytes: k.size as number, periodNs: 1e9 / (k.perSec as number), lifetimeNs: 2e6, leakFraction: k.leakFraction as number, dir: 'from_device', maySleep: false, cpu: 1, bufferBase: sim.bufferRegion(BUFFER_BASE, periodicJobBytes(k.size as number)) }));
     },
   },
   {
@@ -85,7 +86,7 @@ export const MIXED_PRESETS: readonly WorkloadPreset[] = [
     build(sim, machine, k, cpus) {
       for (let d = 0; d < (k.disks as number); d++) {
         const dev = machine.addDevice({ name: `vd${String.fromCharCode(97 + d)}`, maxSegmentSize: 262144 });
-        sim.add(new BlockJob(dev, { bs: k.bs as number, iodepth: k.iodepth as number, readFraction: 0.5, latencyNs: 50_000, bandwidth: 1.5e9, cpu: d % cpus, maySleep: k.maySleep as boolean, requeueNs: 3e6, bufferBase: BUFFER_BASE + d * 128 * MiB }));
+        sim.add(new BlockJob(dev, { bs: k.bs as number, iodepth: k.iodepth as number, readFraction: 0.5, latencyNs: 50_000, bandwidth: 1.5e9, cpu: d % cpus, maySleep: k.maySleep as boolean, requeueNs: 3e6, bufferBase: sim.bufferRegion(BUFFER_BASE + d * 128 * MiB, blockJobBytes(k.bs as number, k.iodepth as number)) }));
       }
     },
   },
@@ -100,8 +101,8 @@ export const MIXED_PRESETS: readonly WorkloadPreset[] = [
       const fast = machine.addDevice({ name: 'cheetah', minAlignMask: 0xfff, maxSegmentSize: 131072 });
       const slow = machine.addDevice({ name: 'snail', maxSegmentSize: 131072 });
       const spec = { bs: 131072, iodepth: k.iodepth as number, readFraction: 1, maySleep: true, requeueNs: 3e6 };
-      sim.add(new BlockJob(fast, { ...spec, latencyNs: 20_000, bandwidth: 3e9, cpu: 0, bufferBase: BUFFER_BASE }));
-      sim.add(new BlockJob(slow, { ...spec, latencyNs: (k.slowLatencyMs as number) * 1e6, bandwidth: 0.2e9, cpu: 1 % cpus, bufferBase: BUFFER_BASE + 256 * MiB }));
+      sim.add(new BlockJob(fast, { ...spec, latencyNs: 20_000, bandwidth: 3e9, cpu: 0, bufferBase: sim.bufferRegion(BUFFER_BASE, blockJobBytes(spec.bs, spec.iodepth)) }));
+      sim.add(new BlockJob(slow, { ...spec, latencyNs: (k.slowLatencyMs as number) * 1e6, bandwidth: 0.2e9, cpu: 1 % cpus, bufferBase: sim.bufferRegion(BUFFER_BASE + 256 * MiB, blockJobBytes(spec.bs, spec.iodepth)) }));
     },
   },
 ];

@@ -22,12 +22,18 @@ export interface NicJobSpec {
   /** Wire bandwidth (bytes/s). */
   bandwidth: number;
   cpu: number;
+  /** Start of the RX buffers (NIC_RX_BYTES: 4096 page-sized buffers, reused in turn). */
   bufferBase: number;
+  /** Start of the TX (TSO) send buffer. */
+  txBase: number;
 }
 
 const RX = 0;
 const TX = 1;
 const TXDONE = 2;
+
+/** Bytes of the RX buffer region: 4096 page-sized buffers, reused in turn. */
+export const NIC_RX_BYTES = 4096 * 4096;
 
 /** The NIC job. */
 export class NicJob implements Job {
@@ -100,7 +106,7 @@ export class NicJob implements Job {
       let t = sim.now;
       for (let off = 0; off < this.#s.tsoBytes; off += this.#s.fragBytes) {
         const len = Math.min(this.#s.fragBytes, this.#s.tsoBytes - off);
-        const dma = sim.map(this.#index, 1, this.device, this.#s.cpu, t, this.#s.bufferBase + 0x1000_0000 + off, len, DMA_TO_DEVICE, false);
+        const dma = sim.map(this.#index, 1, this.device, this.#s.cpu, t, this.#s.txBase + off, len, DMA_TO_DEVICE, false);
         t = sim.callEnd;
         if (dma < 0) break;
         frags.push(dma, len);

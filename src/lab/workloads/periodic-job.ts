@@ -29,6 +29,23 @@ export interface PeriodicJobSpec {
 const MAP = 0;
 const UNMAP = 1;
 
+/**
+ * Bytes a periodic job's buffers span from its base: four buffers in turn,
+ * each page aligned with a guard page.
+ *
+ * @param bytes - Bytes per buffer.
+ * @returns The span.
+ * @remarks Context: any.
+ */
+export function periodicJobBytes(bytes: number): number {
+  return 4 * bufferStride(bytes);
+}
+
+/** Bytes between two of a periodic job's buffers. */
+function bufferStride(bytes: number): number {
+  return Math.ceil(bytes / 4096 + 1) * 4096;
+}
+
 /** The periodic job. */
 export class PeriodicJob implements Job {
   readonly device: Device;
@@ -61,7 +78,7 @@ export class PeriodicJob implements Job {
       const id = this.#n++;
       const segs: number[] = [];
       let t = sim.now;
-      const base = s.bufferBase + (id % 4) * Math.ceil(s.bytes / 4096 + 1) * 4096;
+      const base = s.bufferBase + (id % 4) * bufferStride(s.bytes);
       for (let off = 0; off < s.bytes; off += s.segmentBytes) {
         const len = Math.min(s.segmentBytes, s.bytes - off);
         const dma = sim.map(this.#index, 0, this.device, s.cpu, t, base + off, len, dir, s.maySleep);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { BlockJob } from './block-job.js';
+import { BlockJob, blockJobBytes } from './block-job.js';
 import type { Knob, WorkloadPreset } from './workload.js';
 
 const MiB = 1024 * 1024;
@@ -38,6 +38,7 @@ function storage(name: string, description: string, dev: { minAlignMask: number;
       const device = machine.addDevice({ name: `${name}0`, minAlignMask: k.minAlignMask as number, maxSegmentSize: k.maxSegmentSize as number });
       for (let j = 0; j < (k.jobs as number); j++) {
         const bs = (k.bs as number) === 0 ? ([4096, 131072] as [number, number]) : (k.bs as number);
+        const base = sim.bufferRegion(BUFFER_BASE + j * 256 * MiB, blockJobBytes(bs, k.iodepth as number));
         sim.add(
           new BlockJob(device, {
             bs,
@@ -48,7 +49,7 @@ function storage(name: string, description: string, dev: { minAlignMask: number;
             cpu: j % cpus,
             maySleep: k.maySleep as boolean,
             requeueNs: (k.requeueUs as number) * 1000,
-            bufferBase: BUFFER_BASE + j * 256 * MiB,
+            bufferBase: base,
           }),
         );
       }
