@@ -48,6 +48,11 @@ test('effectiveConfig rejects unknown fields and bad values with the path and th
   assert.throws(() => effectiveConfig({ workload: { name: 'nvme-randread', knobs: { bs: new Date(0) } } }), /workload\.knobs\.bs must be a finite number, a string, true or false/);
   assert.throws(() => effectiveConfig({ policyOptions: { growthCap: NaN } }), /policyOptions\.growthCap must be a finite number/);
   assert.throws(() => runConfig(effectiveConfig({ workload: { name: 'nvme-randread', knobs: { iodepth: 1e308 } } })), /Knob 'iodepth' of 'nvme-randread' must be a whole number from 0 to 65536 requests/);
+  // On larger machines the built-in layout is checked when the workload is built.
+  assert.throws(
+    () => runConfig(effectiveConfig({ durationMs: 1, cmdline: 'swiotlb=force', machine: { ramBytes: 2 * 2 ** 30, confidential: false }, workload: { name: 'nvme-randread', knobs: { jobs: 8 } } })),
+    (e: unknown) => e instanceof InputError && e.code === 'outside_ram' && /not RAM of this machine \(RAM ends at 0x80000000\)/.test(e.message),
+  );
   // Boards under 2 GiB: the workload's buffers come from the page allocator (the built-in layout starts at 1 GiB).
   const board = runConfig(effectiveConfig({ durationMs: 5, machine: { ramBytes: 2 ** 30, memory: 'bytes' } }));
   assert.ok(board.policy.maps > 0);

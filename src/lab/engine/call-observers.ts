@@ -1,7 +1,7 @@
 /**
  * What a simulated DMA call tells the recorders and checkers a run may carry
  * (Perfetto trace, dma-debug, byte-mode data check), and the error for a
- * workload buffer outside RAM. Kept apart from the engine's hot path.
+ * workload buffer region outside RAM. Kept apart from the engine's hot path.
  *
  * @module
  */
@@ -24,20 +24,19 @@ export interface CallObservers {
 }
 
 /**
- * Refuse a workload buffer outside the machine's RAM: the configuration cannot run.
+ * Refuse a workload buffer region outside the machine's RAM: the configuration cannot run.
  *
  * @param machine - The machine.
- * @param dev - Device mapping the buffer.
- * @param phys - Buffer address.
+ * @param phys - Region start.
  * @param size - Bytes.
  * @returns Never.
  * @throws InputError (code `outside_ram`) naming the RAM to give.
- * @remarks Context: the simulation's thread.
+ * @remarks Context: workload build time.
  */
-export function notRam(machine: Machine, dev: Device, phys: number, size: number): never {
+export function notRam(machine: Machine, phys: number, size: number): never {
   throw new InputError(
     'outside_ram',
-    `machine.ramBytes: the workload maps ${size} bytes for ${dev.name} at 0x${phys.toString(16)}, which is not RAM of this machine (RAM ends at 0x${machine.map.ramEnd.toString(16)}); the built-in workloads keep their buffers from 1 GiB up: give at least ${Math.ceil((phys + size) / 2 ** 30) + 1} GiB (--ram)`,
+    `machine.ramBytes: the workload keeps ${size} bytes of buffers at 0x${phys.toString(16)}, which is not RAM of this machine (RAM ends at 0x${machine.map.ramEnd.toString(16)}); the built-in workloads keep their buffers from 1 GiB up: give at least ${Math.ceil((phys + size) / 2 ** 30) + 1} GiB (--ram) or smaller knobs`,
   );
 }
 

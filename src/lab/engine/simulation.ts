@@ -158,12 +158,15 @@ export class Simulation {
    * @param fixed - The region's place in the built-in layout.
    * @param bytes - Its size.
    * @returns The region's first address.
-   * @throws InputError (code `no_memory`) when a small board has no room for it.
+   * @throws InputError (code `outside_ram`) when the built-in place is not RAM; `no_memory` when a small board has no room for it.
    * @remarks Context: workload build time (before the run).
    */
   bufferRegion(fixed: number, bytes: number): number {
     const m = this.o.machine;
-    if (m.map.ramBytes >= SMALL_BOARD_RAM) return fixed;
+    if (m.map.ramBytes >= SMALL_BOARD_RAM) {
+      if (!m.map.isRam(fixed, bytes)) notRam(m, fixed, bytes);
+      return fixed;
+    }
     const size = Math.ceil(bytes / PAGE_SIZE) * PAGE_SIZE;
     const at = size === 0 ? -1 : m.pages.reserveTopDown(size, PAGE_SIZE, m.map.ramEnd);
     if (at < 0) throw new InputError('no_memory', `machine.ramBytes: the workload's buffers need another ${size} bytes and this ${m.map.ramBytes}-byte machine has no free range that large: give more RAM (--ram) or smaller knobs`);
@@ -239,7 +242,6 @@ export class Simulation {
     const m = this.dev(dev);
     const key = this.o.policy.lockKey?.(dev, -1, cpu) ?? -1;
     const begin = this.#startCall(cpu, t, key, m);
-    if (!this.o.machine.map.isRam(phys, size)) notRam(this.o.machine, dev, phys, size);
     const cpuPattern = this.o.data !== undefined ? this.o.data.beforeMap(phys, size, dir) : -1;
     const dma = dmaDirectMapPage(this.o.dma, dev, cpu, phys, size, dir, maySleep ? DMA_ATTR_MAY_SLEEP : 0);
     const end = this.#endCall(cpu, begin, key, this.o.costs.mapCallNs);

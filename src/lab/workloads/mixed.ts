@@ -5,7 +5,7 @@
  * @module
  */
 import { BlockJob, blockJobBytes } from './block-job.js';
-import { NIC_RX_BYTES, NicJob } from './nic-job.js';
+import { NicJob, nicRxBytes } from './nic-job.js';
 import { PeriodicJob, periodicJobBytes } from './periodic-job.js';
 import { BUFFER_BASE } from './storage.js';
 import type { WorkloadPreset } from './workload.js';
@@ -38,7 +38,7 @@ export const MIXED_PRESETS: readonly WorkloadPreset[] = [
           fragBytes: 4096,
           bandwidth: 1.25e9,
           cpu: 0,
-          bufferBase: sim.bufferRegion(BUFFER_BASE, NIC_RX_BYTES),
+          bufferBase: sim.bufferRegion(BUFFER_BASE, nicRxBytes(k.rxBuf as number)),
           txBase: sim.bufferRegion(BUFFER_BASE + 0x1000_0000, k.tsoBytes as number),
         }),
       );

@@ -22,7 +22,7 @@ export interface NicJobSpec {
   /** Wire bandwidth (bytes/s). */
   bandwidth: number;
   cpu: number;
-  /** Start of the RX buffers (NIC_RX_BYTES: 4096 page-sized buffers, reused in turn). */
+  /** Start of the RX buffers (nicRxBytes(): 4096 buffers a page apart, reused in turn). */
   bufferBase: number;
   /** Start of the TX (TSO) send buffer. */
   txBase: number;
@@ -32,8 +32,16 @@ const RX = 0;
 const TX = 1;
 const TXDONE = 2;
 
-/** Bytes of the RX buffer region: 4096 page-sized buffers, reused in turn. */
-export const NIC_RX_BYTES = 4096 * 4096;
+/**
+ * Bytes of the RX buffer region: 4096 buffers a page apart, reused in turn.
+ *
+ * @param rxBuf - Bytes of one RX buffer.
+ * @returns The span from the region's start to the end of the last buffer.
+ * @remarks Context: any.
+ */
+export function nicRxBytes(rxBuf: number): number {
+  return 4095 * 4096 + Math.max(rxBuf, 1);
+}
 
 /** The NIC job. */
 export class NicJob implements Job {
