@@ -59,19 +59,37 @@ export function searchPoolArea(mem: IoTlbMem, pool: IoTlbPool, area: number, req
     mem.observer?.areaTried(pool, area, -1, n);
     return false;
   }
-  commitSlots(pool, area, r.index, n, req.searchSize, req.inSlot);
-  if (r.index + n > pool.nslabs) {
-    c.poolOverruns++;
-    logWarning(mem, null, `swiotlb: slots ${r.index}..${r.index + n - 1} run past the end of the pool (${pool.nslabs} slots): the kernel would corrupt the memory after it`);
+  commitFound(mem, pool, area, r.index, req, out);
+  return true;
+}
+
+/**
+ * The search's "found:" step: commit req.nslots slots from `index`, count
+ * them and say where they are.
+ *
+ * @param mem - The allocator.
+ * @param pool - The pool searched.
+ * @param area - Area owning the slots.
+ * @param index - Global index of the first slot (padding included).
+ * @param req - The request searched for.
+ * @param out - Filled with pool, index and nslots.
+ * @returns Nothing.
+ * @remarks Context: caller holds the area lock.
+ */
+export function commitFound(mem: IoTlbMem, pool: IoTlbPool, area: number, index: number, req: SearchRequest, out: FoundSlots): void {
+  const n = req.nslots;
+  commitSlots(pool, area, index, n, req.searchSize, req.inSlot);
+  if (index + n > pool.nslabs) {
+    mem.counters.poolOverruns++;
+    logWarning(mem, null, `swiotlb: slots ${index}..${index + n - 1} run past the end of the pool (${pool.nslabs} slots): the kernel would corrupt the memory after it`);
   }
   out.pool = pool;
-  out.index = r.index;
+  out.index = index;
   out.nslots = n;
   // 6.1 has no total_used/hiwater; the model keeps both anyway (they equal the area sum there).
   mem.totalUsed += n;
   if (mem.totalUsed > mem.usedHiwater) mem.usedHiwater = mem.totalUsed;
-  mem.observer?.areaTried(pool, area, r.index, n);
-  return true;
+  mem.observer?.areaTried(pool, area, index, n);
 }
 
 /**

@@ -14,10 +14,9 @@
  */
 import type { Device } from '../machine/device.js';
 import type { IoTlbMem } from './io-tlb-mem.js';
-import type { FoundSlots } from './find-slots.js';
+import { commitFound, type FoundSlots } from './find-slots.js';
 import { fillSearchRequest, isAligned, crossesBoundary, type SearchRequest } from './search-request.js';
 import { freeRunAt } from './slot-bits.js';
-import { commitSlots } from './slots.js';
 
 /**
  * Commit the first candidate of the CPU's area of the only pool, when the
@@ -54,11 +53,6 @@ export function takeFirstCandidate(mem: IoTlbMem, dev: Device, cpu: number, req:
   c.areaLockAcquisitions++;
   pool.areaLocks[area]!++;
   c.searchSteps += 1;
-  commitSlots(pool, area, g, n, req.searchSize, req.inSlot);
-  out.pool = pool;
-  out.index = g;
-  out.nslots = n;
-  mem.totalUsed += n;
-  if (mem.totalUsed > mem.usedHiwater) mem.usedHiwater = mem.totalUsed;
+  commitFound(mem, pool, area, g, req, out);
   return true;
 }

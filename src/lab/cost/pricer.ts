@@ -85,32 +85,11 @@ export class Pricer {
    */
   price(before: Float64Array, after: Float64Array): number {
     const u = this.#unit;
-    // Unrolled, and fields that did not move skipped: the same sum, term by term, as a loop would give.
     let ns = 0;
-    let d = after[0]! - before[0]!;
-    if (d !== 0) ns += d * u[0]!;
-    d = after[1]! - before[1]!;
-    if (d !== 0) ns += d * u[1]!;
-    d = after[2]! - before[2]!;
-    if (d !== 0) ns += d * u[2]!;
-    d = after[3]! - before[3]!;
-    if (d !== 0) ns += d * u[3]!;
-    d = after[4]! - before[4]!;
-    if (d !== 0) ns += d * u[4]!;
-    d = after[5]! - before[5]!;
-    if (d !== 0) ns += d * u[5]!;
-    d = after[6]! - before[6]!;
-    if (d !== 0) ns += d * u[6]!;
-    d = after[7]! - before[7]!;
-    if (d !== 0) ns += d * u[7]!;
-    d = after[8]! - before[8]!;
-    if (d !== 0) ns += d * u[8]!;
-    d = after[9]! - before[9]!;
-    if (d !== 0) ns += d * u[9]!;
-    d = after[10]! - before[10]!;
-    if (d !== 0) ns += d * u[10]!;
-    d = after[11]! - before[11]!;
-    if (d !== 0) ns += d * u[11]!;
+    for (let i = 0; i < u.length; i++) {
+      const d = after[i]! - before[i]!;
+      if (d !== 0) ns += d * u[i]!; // a field that did not move adds nothing (not even -0)
+    }
     return ns;
   }
 
