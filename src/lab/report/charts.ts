@@ -64,15 +64,30 @@ function failureSpec(results: RunResult[]): vl.TopLevelSpec {
     if (causes.length === 0) values.push({ policy: r.config.policy, cause: 'none', count: 0 });
     for (const [cause, n] of causes) values.push({ policy: r.config.policy, cause, count: n ?? 0 });
   }
+  return policyBars(values, results.length, 'count', 'failed maps', 'cause');
+}
+
+/**
+ * One horizontal stacked bar per policy (in result order), split by a colour field.
+ *
+ * @param values - Rows with a `policy` field.
+ * @param policies - How many bars.
+ * @param x - Quantity field.
+ * @param xTitle - Axis title.
+ * @param color - Field that splits a bar.
+ * @returns The spec.
+ * @remarks Context: any.
+ */
+function policyBars(values: object[], policies: number, x: string, xTitle: string, color: string): vl.TopLevelSpec {
   return {
     width: WIDTH,
-    height: 30 * results.length + 20,
+    height: 30 * policies + 20,
     data: { values },
     mark: 'bar',
     encoding: {
       y: { field: 'policy', type: 'nominal', title: null, sort: null },
-      x: { field: 'count', type: 'quantitative', title: 'failed maps' },
-      color: { field: 'cause', type: 'nominal' },
+      x: { field: x, type: 'quantitative', title: xTitle },
+      color: { field: color, type: 'nominal' },
     },
   };
 }
@@ -189,17 +204,7 @@ function cpuSpec(results: RunResult[]): vl.TopLevelSpec {
       values.push({ policy: r.config.policy, work, ms: v.ns / 1e6 });
     }
   }
-  return {
-    width: WIDTH,
-    height: 30 * results.length + 20,
-    data: { values },
-    mark: 'bar',
-    encoding: {
-      y: { field: 'policy', type: 'nominal', title: null, sort: null },
-      x: { field: 'ms', type: 'quantitative', title: 'est. CPU time in DMA mapping (ms), by kind of work' },
-      color: { field: 'work', type: 'nominal' },
-    },
-  };
+  return policyBars(values, results.length, 'ms', 'est. CPU time in DMA mapping (ms), by kind of work', 'work');
 }
 
 const SLOT_MAP_COLUMNS = 64;
