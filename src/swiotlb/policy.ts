@@ -126,11 +126,6 @@ export interface CostMeter {
   /** Share/unshare hypercalls, and the pages they covered. */
   hypercalls: number;
   hypercallPages: number;
-  /**
-   * Write the twelve fields above, in their order, into `out` (a faster
-   * equivalent of reading them one by one; the lab reads a meter twice per call).
-   */
-  snapshot?(out: Float64Array): void;
 }
 
 /**

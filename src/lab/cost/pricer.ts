@@ -32,10 +32,6 @@ export const METER_FIELDS = [
  * @remarks Context: any. No allocation.
  */
 export function readMeter(m: CostMeter, out: Float64Array): void {
-  if (m.snapshot !== undefined) {
-    m.snapshot(out);
-    return;
-  }
   out[0] = m.bytesCopied;
   out[1] = m.copies;
   out[2] = m.searchSteps;

@@ -94,10 +94,7 @@ export class Simulation {
   readonly #after = new Float64Array(N);
   readonly #cpuFree: Float64Array;
   readonly #lockFree = new Map<number, number>();
-  /** Per device: when its data channel is next free. */
-  readonly #channels = new Map<number, { free: number }>();
-  #lastChannelDev: Device | null = null;
-  #lastChannel: { free: number } = { free: 0 };
+  readonly #channelFree = new Map<number, number>();
   #lastDev: Device | null = null;
   #lastMetrics: DeviceMetrics | null = null;
   readonly #waiters: { job: number; tag: number; since: number; dev: Device }[] = [];
@@ -326,16 +323,9 @@ export class Simulation {
    * @returns Time the transfer ends.
    */
   transfer(dev: Device, t: number, bytes: number, bandwidth: number): number {
-    let ch = this.#lastChannel;
-    if (dev !== this.#lastChannelDev) {
-      let c = this.#channels.get(dev.id);
-      if (c === undefined) this.#channels.set(dev.id, (c = { free: 0 }));
-      ch = this.#lastChannel = c;
-      this.#lastChannelDev = dev;
-    }
-    const start = Math.max(t, ch.free);
+    const start = Math.max(t, this.#channelFree.get(dev.id) ?? 0);
     const end = start + (bytes / bandwidth) * 1e9;
-    ch.free = end;
+    this.#channelFree.set(dev.id, end);
     return end;
   }
 

@@ -17,7 +17,7 @@ import { reserveBootPool } from '../policies/fixed/policy.js';
 import type { DynPool } from './alloc-pool.js';
 import { newDynCounters, ReservedBytes } from './dyn-counters.js';
 import { ARCH_LOW_ADDRESS_LIMIT, type PoolMemoryEnv } from './pool-memory.js';
-import { DmaAtomicPools, defaultAtomicPoolSize } from './atomic-pool.js';
+import { DmaAtomicPools } from './atomic-pool.js';
 
 /** Per-device swiotlb state of a dynamic kernel (`struct device` fields). */
 export interface DevIoTlb {
@@ -85,8 +85,8 @@ export function createDynIoTlbMem(env: PolicyEnv, o: DynIoTlbMemOptions = {}): D
   const mem = reserveBootPool(env);
   // The atomic pools are filled after the swiotlb (a postcore initcall), shared with one hypercall each.
   const enc0 = env.machine.encryption.counters();
-  const size = env.atomicPoolBytes !== undefined && env.atomicPoolBytes > 0 ? env.atomicPoolBytes : defaultAtomicPoolSize(env.machine.map.ramBytes);
-  const atomic = env.confidential ? new DmaAtomicPools(env.machine, size) : null;
+  // coherent_pool= absent or 0: the pools' own default from RAM.
+  const atomic = env.confidential ? new DmaAtomicPools(env.machine, env.atomicPoolBytes || undefined) : null;
   const enc1 = env.machine.encryption.counters();
   return {
     mem,

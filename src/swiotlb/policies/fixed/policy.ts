@@ -61,23 +61,6 @@ class FixedMeter implements CostMeter {
   get hypercallPages(): number {
     return this.#enc.pagesSharedTotal + this.#enc.pagesPrivateTotal;
   }
-  /** {@inheritDoc CostMeter.snapshot} */
-  snapshot(out: Float64Array): void {
-    const c = this.#c;
-    const e = this.#enc;
-    out[0] = c.bytesBouncedToDevice + c.bytesBouncedFromDevice;
-    out[1] = c.bounceCopies;
-    out[2] = c.searchSteps;
-    out[3] = c.areaLockAcquisitions;
-    out[4] = c.lookups;
-    out[5] = 0;
-    out[6] = 0;
-    out[7] = 0;
-    out[8] = 0;
-    out[9] = 0;
-    out[10] = e.setSharedCalls + e.setPrivateCalls;
-    out[11] = e.pagesSharedTotal + e.pagesPrivateTotal;
-  }
 }
 
 /** The fixed pool as a policy. */
