@@ -102,6 +102,8 @@ export function createDmaContext(policy: SwiotlbPolicy | null, forceBounce: bool
  * @remarks Context: any.
  */
 export function devPolicy(ctx: DmaContext, dev: Device): SwiotlbPolicy | null {
+  // Most machines have no restricted pool: skip the map lookup on the hot path.
+  if (ctx.restricted.size === 0) return ctx.policy;
   return ctx.restricted.get(dev.id) ?? ctx.policy;
 }
 
@@ -114,7 +116,8 @@ export function devPolicy(ctx: DmaContext, dev: Device): SwiotlbPolicy | null {
  * @remarks Context: any.
  */
 export function isSwiotlbForceBounce(ctx: DmaContext, dev: Device): boolean {
-  return ctx.restricted.has(dev.id) || (ctx.policy !== null && ctx.forceBounce);
+  if (ctx.policy !== null && ctx.forceBounce) return true;
+  return ctx.restricted.size !== 0 && ctx.restricted.has(dev.id);
 }
 
 /**
