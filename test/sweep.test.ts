@@ -10,6 +10,11 @@ test('sweep gives byte-identical JSON with 1 and 2 workers, and as two merged sh
   const one = JSON.stringify(await runSweep({ base, axes, workers: 1, shard: { index: 1, count: 1 } }));
   const two = JSON.stringify(await runSweep({ base, axes, workers: 2, shard: { index: 1, count: 1 } }));
   assert.equal(one, two);
+  // Every point on threads (two of them, two points in flight each), and the progress count is exact.
+  let done = 0;
+  const threads = JSON.stringify(await runSweep({ base, axes, workers: 2, shard: { index: 1, count: 1 }, mainThreadRuns: false, progress: (d) => (done = d) }));
+  assert.equal(threads, one);
+  assert.equal(done, 4);
   const a = await runSweep({ base, axes, workers: 1, shard: { index: 1, count: 2 } });
   const b = await runSweep({ base, axes, workers: 1, shard: { index: 2, count: 2 } });
   assert.equal(a.points.length + b.points.length, 4);

@@ -39,7 +39,7 @@ export function registerSweep(program: Command): void {
     .description('run a grid of configurations on worker threads (e.g. --grid policy=fixed|growing --grid machine.cpus=2|4)')
     .option('--config <file>', 'base configuration (JSON or TOML)')
     .option('--grid <path=v1|v2>', 'an axis of the grid (repeatable)', (v, acc: Axis[]) => [...acc, parseAxis(v)], [] as Axis[])
-    .option('--workers <n>', 'worker threads (default: the number of cores)', (v) => parsePositiveIntOption(v, '--workers'))
+    .option('--workers <n>', 'workers, the calling thread included: n - 1 worker threads are started (default: the number of cores)', (v) => parsePositiveIntOption(v, '--workers'))
     .option('--shard <i/n>', 'run only shard i of n (merge the shards with swiotlb-lab merge)', parseShard)
     .option('--json', 'print one JSON document')
     .action(async (f: { config?: string; grid: Axis[]; workers?: number; shard?: { index: number; count: number }; json?: boolean }) => {

@@ -29,6 +29,8 @@ export interface SweepOptions {
   shard: { index: number; count: number };
   /** Progress callback (done, total). */
   progress?: (done: number, total: number) => void;
+  /** false: run every point on worker threads, `workers` of them (default true: the calling thread is one of the workers). */
+  mainThreadRuns?: boolean;
 }
 
 /**
@@ -36,42 +38,89 @@ export interface SweepOptions {
  *
  * @param o - Base config, axes, workers, shard.
  * @returns The shard's result.
- * @remarks Context: process context; spawns workers when o.workers > 1.
+ * @remarks Context: process context; runs points on the calling thread and, when o.workers > 1, on o.workers - 1 worker threads.
  */
 export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const all = expandGrid(o.axes);
   const mine = all.map((point, index) => ({ index, point })).filter((p) => p.index % o.shard.count === o.shard.index - 1);
   const out: SweepResult['points'] = [];
   let done = 0;
-  if (o.workers <= 1) {
-    for (const p of mine) {
-      out.push({ ...p, outcome: runPoint(o.base, p.point) });
-      o.progress?.(++done, mine.length);
-    }
-  } else {
-    const queue = [...mine];
-    const byIndex = new Map(mine.map((p) => [p.index, p.point]));
-    await Promise.all(
-      Array.from({ length: Math.min(o.workers, mine.length) }, async () => {
-        const w = new Worker(new URL('./worker-boot.mjs', import.meta.url));
-        try {
-          for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-            const msg = await new Promise<{ index: number; outcome: PointOutcome }>((resolve, reject) => {
-              w.once('message', resolve);
-              w.once('error', reject);
-              w.postMessage({ index: next.index, base: o.base, point: next.point });
-            });
-            out.push({ index: msg.index, point: byIndex.get(msg.index)!, outcome: msg.outcome });
-            o.progress?.(++done, mine.length);
-          }
-        } finally {
-          await w.terminate();
-        }
-      }),
-    );
+  const finished = (index: number, point: SweepPoint['point'], outcome: PointOutcome): void => {
+    out.push({ index, point, outcome });
+    o.progress?.(++done, mine.length);
+  };
+  // The main thread is one of the workers: `workers` 2 starts one thread, so a short sweep never waits for threads to boot.
+  const queue = [...mine];
+  const local = o.mainThreadRuns ?? true;
+  const workers = Math.max(1, Math.min(o.workers, mine.length));
+  const threads = Array.from({ length: local ? workers - 1 : workers }, () => new SweepThread(o.base, queue, finished, workers));
+  for (let next = local ? queue.shift() : undefined; next !== undefined; next = queue.shift()) {
+    finished(next.index, next.point, runPoint(o.base, next.point));
+    // Let the threads' results in (and hand them their next points) between two local points.
+    if (threads.length > 0) await new Promise((resolve) => setImmediate(resolve));
   }
+  for (const t of threads) t.stopIfIdle();
+  await Promise.all(threads.map((t) => t.done));
   out.sort((a, b) => a.index - b.index);
   return { schemaVersion: 1, base: o.base, axes: o.axes, total: all.length, shard: o.shard, points: out };
+}
+
+type SweepPoint = SweepResult['points'][number];
+
+/** Points a thread holds at once while the queue is long: while it runs one, the next is already in its port. */
+const IN_FLIGHT = 2;
+
+/**
+ * One worker thread running points from a shared queue until it is empty.
+ */
+class SweepThread {
+  readonly #w: Worker;
+  readonly #sent = new Map<number, SweepPoint['point']>();
+  readonly #queue: Omit<SweepPoint, 'outcome'>[];
+  /** Resolves when the thread has stopped with every point it took finished; rejects if it failed. */
+  readonly done: Promise<void>;
+
+  /**
+   * @param base - Base config.
+   * @param queue - Points left (shared with the other workers; taken from the front).
+   * @param finished - Called with each point's outcome.
+   * @param workers - Workers sharing the queue (the main thread included).
+   */
+  constructor(base: Record<string, unknown>, queue: Omit<SweepPoint, 'outcome'>[], finished: (index: number, point: SweepPoint['point'], outcome: PointOutcome) => void, workers: number) {
+    const w = new Worker(new URL('./worker-boot.mjs', import.meta.url));
+    this.#w = w;
+    this.#queue = queue;
+    const sent = this.#sent;
+    this.done = new Promise<void>((resolve, reject) => {
+      // Points are sent once the thread is ready, IN_FLIGHT at a time so it never idles between two; near the
+      // end of the queue one at a time, so no worker sits on a point another could start at once.
+      const feed = (): void => {
+        while (sent.size < (queue.length > IN_FLIGHT * workers ? IN_FLIGHT : 1)) {
+          const next = queue.shift();
+          if (next === undefined) break;
+          sent.set(next.index, next.point);
+          w.postMessage({ index: next.index, base, point: next.point });
+        }
+        if (sent.size === 0) void w.terminate();
+      };
+      w.on('message', (msg: { index: number; outcome: PointOutcome } | { ready: true }) => {
+        if ('ready' in msg) return feed();
+        const point = sent.get(msg.index)!;
+        sent.delete(msg.index);
+        finished(msg.index, point, msg.outcome);
+        feed();
+      });
+      w.once('error', reject);
+      w.once('exit', () => (sent.size === 0 ? resolve() : reject(new Error(`a sweep worker stopped with ${sent.size} point(s) unfinished`))));
+    });
+    // A failure is reported where the sweep awaits this; until then it must not count as unhandled.
+    this.done.catch(() => {});
+  }
+
+  /** Stop the thread if the queue is empty and it holds no point (the queue ran dry before it was ready). */
+  stopIfIdle(): void {
+    if (this.#queue.length === 0 && this.#sent.size === 0) void this.#w.terminate();
+  }
 }
 
 /**

@@ -13,3 +13,5 @@ parentPort!.on('message', (msg: { index: number; base: Record<string, unknown>; 
   }
   parentPort!.postMessage({ index: msg.index, outcome: runPoint(msg.base, msg.point) });
 });
+// Loaded and ready: the sweep sends points only now, so the main thread is not left waiting on a thread that is still booting.
+parentPort!.postMessage({ ready: true });
