@@ -24,7 +24,9 @@ function perMap(r: RunResult): number {
 
 test('1. per-mapping allocation costs most for large mappings and least for small ones', () => {
   const extra = [2048, 4096, 65536, 262144].map((bs) => perMap(run('mru-list', virtio(bs, false))) - perMap(run('fixed', virtio(bs, false))));
-  assert.ok(Math.abs(extra[0]!) < 1, `a 2 KiB mapping stays in the pool (extra ${extra[0]} ns)`);
+  // A 2 KiB mapping stays in the pool: the only extra work is the v2 series' fixed-range check in its bounce and
+  // unmap helpers, two 4 ns range checks per unmap more than 6.12's wrappers, which look the pool up once each.
+  assert.ok(Math.abs(extra[0]!) <= 9, `a 2 KiB mapping stays in the pool (extra ${extra[0]} ns)`);
   assert.ok(extra[1]! > 100 && extra[1]! < extra[2]! && extra[2]! < extra[3]!, `the extra cost grows with the size: ${extra.map((x) => x.toFixed(0)).join(', ')} ns`);
 });
 

@@ -10,7 +10,8 @@ import { dmaReachLimit, type Device } from '../machine/device.js';
 import { formatMask } from '../machine/mask.js';
 import { devPolicy, isSwiotlbActive, isSwiotlbForceBounce, type DmaContext } from './dma-context.js';
 import type { MappingFailure } from '../swiotlb/failure.js';
-import type { CallContext, MapRequest } from '../swiotlb/policy.js';
+import type { CallContext, MapRequest, SwiotlbPolicy } from '../swiotlb/policy.js';
+import { poolPassedDown } from '../swiotlb/profiles.js';
 import { dmaKmallocNeedsBounce } from './kmalloc-bounce.js';
 
 /** The error return of every map function, as the model writes DMA_MAPPING_ERROR. */
@@ -132,6 +133,22 @@ export function isSwiotlbBuffer(ctx: DmaContext, dev: Device, phys: number): boo
 }
 
 /**
+ * The design to hand an unmap or sync of phys to, or null when phys is no
+ * bounce buffer, with the lookups the kernel makes: up to 6.10 dma-direct
+ * tests is_swiotlb_buffer() first (a counted lookup) and the swiotlb call
+ * follows; 6.11+ calls the swiotlb wrapper unconditionally and its one lookup
+ * is counted by the design (or, for an address that is no bounce buffer, here).
+ */
+function bouncePolicy(ctx: DmaContext, dev: Device, phys: number): SwiotlbPolicy | null {
+  const p = devPolicy(ctx, dev);
+  if (p === null) return null;
+  if (p.holdsBounceBuffer === undefined || !poolPassedDown(p.profile)) return p.isBounceBuffer(dev, phys) ? p : null;
+  if (p.holdsBounceBuffer(dev, phys)) return p;
+  p.isBounceBuffer(dev, phys); // the wrapper's lookup, which finds nothing
+  return null;
+}
+
+/**
  * dma_direct_sync_single_for_cpu(): invalidate caches, then copy back from the bounce buffer.
  *
  * @param ctx - DMA context.
@@ -145,7 +162,8 @@ export function dmaDirectSyncSingleForCpu(ctx: DmaContext, dev: Device, dma: num
   ctx.counters.syncsForCpu++;
   const phys = dma - dev.dmaOffset;
   if (!dev.coherent) ctx.counters.cacheMaintenance++;
-  if (isSwiotlbBuffer(ctx, dev, phys)) devPolicy(ctx, dev)!.syncForCpu(dev, phys, size, dir);
+  const p = bouncePolicy(ctx, dev, phys);
+  if (p !== null) p.syncForCpu(dev, phys, size, dir);
 }
 
 /**
@@ -161,7 +179,8 @@ export function dmaDirectSyncSingleForCpu(ctx: DmaContext, dev: Device, dma: num
 export function dmaDirectSyncSingleForDevice(ctx: DmaContext, dev: Device, dma: number, size: number, dir: DmaDirection): void {
   ctx.counters.syncsForDevice++;
   const phys = dma - dev.dmaOffset;
-  if (isSwiotlbBuffer(ctx, dev, phys)) devPolicy(ctx, dev)!.syncForDevice(dev, phys, size, dir);
+  const p = bouncePolicy(ctx, dev, phys);
+  if (p !== null) p.syncForDevice(dev, phys, size, dir);
   if (!dev.coherent) ctx.counters.cacheMaintenance++;
 }
 
@@ -180,7 +199,8 @@ export function dmaDirectUnmapPage(ctx: DmaContext, dev: Device, dma: number, si
   ctx.counters.unmaps++;
   const phys = dma - dev.dmaOffset;
   if ((attrs & DMA_ATTR_SKIP_CPU_SYNC) === 0) dmaDirectSyncSingleForCpu(ctx, dev, dma, size, dir);
-  if (isSwiotlbBuffer(ctx, dev, phys)) devPolicy(ctx, dev)!.unmap(dev, phys, size, dir, attrs | DMA_ATTR_SKIP_CPU_SYNC, callContext(ctx, 0, attrs));
+  const p = bouncePolicy(ctx, dev, phys);
+  if (p !== null) p.unmap(dev, phys, size, dir, attrs | DMA_ATTR_SKIP_CPU_SYNC, callContext(ctx, 0, attrs));
 }
 
 /**

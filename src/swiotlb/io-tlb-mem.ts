@@ -177,6 +177,21 @@ export function memUsed(mem: IoTlbMem): number {
  */
 export function findPool(mem: IoTlbMem, paddr: number): IoTlbPool | null {
   mem.counters.lookups++;
+  return poolContaining(mem, paddr);
+}
+
+/**
+ * The pool holding a physical address, found without counting a lookup: the
+ * kernel already knows it (the device's single allocator before 6.6, the
+ * default pool of a non-dynamic 6.6 - 6.10 kernel, or the pool a 6.11+
+ * wrapper looked up and passed down).
+ *
+ * @param mem - The allocator.
+ * @param paddr - Physical address.
+ * @returns The pool, or null.
+ * @remarks Context: any.
+ */
+export function poolContaining(mem: IoTlbMem, paddr: number): IoTlbPool | null {
   const pools = mem.pools;
   for (let i = 0; i < pools.length; i++) {
     const p = pools[i]!;

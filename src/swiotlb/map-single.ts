@@ -16,7 +16,8 @@ import {
 } from './constants.js';
 import type { Device } from '../machine/device.js';
 import { lowBits } from '../machine/mask.js';
-import { findPool, logWarning, memUsed, type IoTlbMem } from './io-tlb-mem.js';
+import { findPool, logWarning, memUsed, poolContaining, type IoTlbMem } from './io-tlb-mem.js';
+import { poolPassedDown } from './profiles.js';
 import { areaOf, type IoTlbPool } from './pool.js';
 import { releaseSlots } from './slots.js';
 import { FoundSlots, findSlotsInPool } from './find-slots.js';
@@ -242,8 +243,17 @@ export function swiotlbTblUnmapSingle(mem: IoTlbMem, dev: Device, tlb: number, m
 }
 
 
+/**
+ * The pool of a bounce address handed back by an unmap or a sync. On 6.11+
+ * these functions are the wrappers that look the pool up (swiotlb_find_pool(),
+ * a range check without dynamic pools: one counted lookup). Before 6.11 a
+ * kernel without dynamic pools knows it already (the device's single
+ * allocator; 6.6 - 6.10's swiotlb_find_pool() returns the default pool
+ * unchecked): the lookup counted is dma-direct's is_swiotlb_buffer() before
+ * the call.
+ */
 function poolOf(mem: IoTlbMem, tlb: number, what: string): IoTlbPool {
-  const pool = findPool(mem, tlb);
+  const pool = poolPassedDown(mem.profile) ? findPool(mem, tlb) : poolContaining(mem, tlb);
   if (pool === null) {
     throw new ContractError('unmap_not_swiotlb', `Cannot ${what} 0x${tlb.toString(16)}: it is not a swiotlb bounce address`);
   }

@@ -179,6 +179,14 @@ export interface SwiotlbPolicy {
   syncForDevice(dev: Device, tlb: number, size: number, dir: DmaDirection): void;
   /** is_swiotlb_buffer(): whether an address is one of this design's bounce buffers for the device (counts lookup work). */
   isBounceBuffer(dev: Device, addr: number): boolean;
+  /**
+   * The same answer without counting a lookup or changing state. On 6.11+
+   * dma-direct calls the unmap and sync wrappers unconditionally and their own
+   * pool lookup is the one counted; it asks this only to spare the model a call
+   * the kernel would end at once. Designs without it (written against the
+   * <= 6.10 DMA layer) keep a counted is_swiotlb_buffer() before every unmap and sync.
+   */
+  holdsBounceBuffer?(dev: Device, addr: number): boolean;
   /** The largest mapping the design can bounce for the device. */
   maxMappingSize(dev: Device): number;
   /**

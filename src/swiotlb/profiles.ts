@@ -142,3 +142,19 @@ export function getProfile(name: string): KernelProfile {
   }
   return p;
 }
+
+/**
+ * Whether the DMA layer looks a bounce address's pool up once per call and
+ * passes it down (6.11+, "reduce swiotlb pool lookups"): dma-direct then calls
+ * the swiotlb wrappers without is_swiotlb_buffer() first, and the helpers
+ * below them (bounce, release) take the pool instead of finding it again.
+ * The profiles carry no switch of their own for it; 6.11's map sizing
+ * (`aligned_mapping`) arrived in the same release and stands for it.
+ *
+ * @param profile - Kernel profile.
+ * @returns true for 6.11+.
+ * @remarks Context: any.
+ */
+export function poolPassedDown(profile: KernelProfile): boolean {
+  return profile.mapSizing === 'aligned_mapping';
+}

@@ -21,7 +21,7 @@ import type { DynCounters } from './dyn-counters.js';
 import { createDynIoTlbMem, transientPoolCount, type DynamicPolicyOptions, type DynIoTlbMem } from './dyn-mem.js';
 import { DynAllocWorker } from './growth.js';
 import { DynMeter } from './dyn-meter.js';
-import { swiotlbFindPool } from './lookup.js';
+import { holdsPool, swiotlbFindPool } from './lookup.js';
 import { swiotlbDynMap } from './map.js';
 import { swiotlbDynSync, swiotlbDynUnmap } from './unmap.js';
 
@@ -119,6 +119,11 @@ export class DynamicPolicy implements SwiotlbPolicy {
   /** {@inheritDoc SwiotlbPolicy.isBounceBuffer} */
   isBounceBuffer(dev: Device, addr: number): boolean {
     return swiotlbFindPool(this.dyn, dev, addr) !== null;
+  }
+
+  /** {@inheritDoc SwiotlbPolicy.holdsBounceBuffer} */
+  holdsBounceBuffer(dev: Device, addr: number): boolean {
+    return holdsPool(this.dyn, dev, addr);
   }
 
   /** {@inheritDoc SwiotlbPolicy.maxMappingSize} */

@@ -14,22 +14,8 @@
  */
 import type { Device } from '../../machine/device.js';
 import type { IoTlbPool } from '../pool.js';
-import type { KernelProfile } from '../profiles.js';
 import { ContractError } from '../../util/errors.js';
 import { devIoTlb, type DevIoTlb, type DynIoTlbMem } from './dyn-mem.js';
-
-/**
- * Whether the release looks the pool up once per call and passes it down (6.11+).
- * The profiles carry no switch of their own for it; 6.11's map sizing
- * (`aligned_mapping`) arrived in the same release and stands for it.
- *
- * @param profile - Kernel profile.
- * @returns true for 6.11+.
- * @remarks Context: any.
- */
-export function poolPassedDown(profile: KernelProfile): boolean {
-  return profile.mapSizing === 'aligned_mapping';
-}
 
 /**
  * __swiotlb_find_pool(): walk `mem->pools`, then the device's transient pools,
@@ -77,6 +63,23 @@ export function swiotlbFindPool(d: DynIoTlbMem, dev: Device, paddr: number): IoT
     return null;
   }
   return swiotlbFindPoolWalk(d, s, paddr);
+}
+
+/**
+ * Whether a bounce address is in one of the pools the device may use, with
+ * no lookup counted (6.11+ dma-direct: the wrapper's own lookup is counted).
+ *
+ * @param d - The allocator.
+ * @param dev - The device.
+ * @param paddr - Physical address.
+ * @returns The gated lookup's answer (false for a device that never bounced).
+ * @remarks Context: any; no locks.
+ */
+export function holdsPool(d: DynIoTlbMem, dev: Device, paddr: number): boolean {
+  const s = devIoTlb(d, dev);
+  if (!s.usesIoTlb) return false;
+  const inAny = (pools: readonly IoTlbPool[]): boolean => pools.some((p) => paddr >= p.start && paddr < p.end);
+  return inAny(d.mem.pools) || inAny(s.pools);
 }
 
 /**

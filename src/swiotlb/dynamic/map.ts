@@ -7,7 +7,7 @@
  * 3. on failure, if the allocator can grow: queue the growth worker (when
  *    the design has one) and cover this mapping with a transient pool;
  * 4. on success set the device's `dma_uses_io_tlb`, record the originals and
- *    copy (completeMap()).
+ *    copy (completeMap()); before 6.11 the copy finds its pool with a walk.
  *
  * @module
  */
@@ -23,6 +23,8 @@ import { swiotlbSearchPools } from './search-pools.js';
 import { swiotlbFindSlotsTransient } from './transient.js';
 import { DYN_POOL_MAX_SLABS } from './alloc-pool.js';
 import { ContractError } from '../../util/errors.js';
+import { poolPassedDown } from '../profiles.js';
+import { swiotlbFindPoolWalk } from './lookup.js';
 
 const found = new FoundSlots();
 
@@ -69,5 +71,7 @@ export function swiotlbDynMap(d: DynIoTlbMem, worker: DynAllocWorker | null, req
     return -1;
   }
   s.usesIoTlb = true; // WRITE_ONCE + smp_mb() in the kernel
+  // 6.6 - 6.10: the copy's swiotlb_bounce() walks the pools for the one just used (6.11+ passes it down).
+  if (!poolPassedDown(p)) swiotlbFindPoolWalk(d, s, found.pool!.start);
   return completeMap(mem, dev, r, found);
 }

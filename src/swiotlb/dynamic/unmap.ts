@@ -15,7 +15,8 @@ import { DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVI
 import { swiotlbBounce } from '../bounce.js';
 import { ContractError } from '../../util/errors.js';
 import { devIoTlb, type DynIoTlbMem } from './dyn-mem.js';
-import { poolOfBounce, poolPassedDown } from './lookup.js';
+import { poolOfBounce } from './lookup.js';
+import { poolPassedDown } from '../profiles.js';
 import { swiotlbDelTransient } from './transient.js';
 
 

@@ -116,6 +116,11 @@ export class DeferPolicy implements SwiotlbPolicy {
     return this.fixed.isBounceBuffer(dev, addr);
   }
 
+  /** {@inheritDoc SwiotlbPolicy.holdsBounceBuffer} */
+  holdsBounceBuffer(dev: Device, addr: number): boolean {
+    return this.fixed.holdsBounceBuffer(dev, addr);
+  }
+
   /** {@inheritDoc maxLoadSize} */
   maxMappingSize(dev: Device): number {
     return maxLoadSize(this.fixed.mem, dev);

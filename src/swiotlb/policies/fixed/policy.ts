@@ -9,7 +9,7 @@ import type { Device } from '../../../machine/device.js';
 import { lowBits } from '../../../machine/mask.js';
 import type { Machine } from '../../../machine/machine.js';
 import { PAGE_SIZE, IO_TLB_SIZE, type DmaDirection } from '../../constants.js';
-import { createIoTlbMem, findPool, memUsed, type IoTlbMem } from '../../io-tlb-mem.js';
+import { createIoTlbMem, findPool, memUsed, poolContaining, type IoTlbMem } from '../../io-tlb-mem.js';
 import type { IoTlbPool } from '../../pool.js';
 import {
   swiotlbTblMapSingle,
@@ -157,6 +157,11 @@ export class FixedPolicy implements SwiotlbPolicy {
   /** {@inheritDoc SwiotlbPolicy.isBounceBuffer} */
   isBounceBuffer(_dev: Device, addr: number): boolean {
     return findPool(this.mem, addr) !== null;
+  }
+
+  /** {@inheritDoc SwiotlbPolicy.holdsBounceBuffer} */
+  holdsBounceBuffer(_dev: Device, addr: number): boolean {
+    return poolContaining(this.mem, addr) !== null;
   }
 
   /** {@inheritDoc SwiotlbPolicy.maxMappingSize} */

@@ -15,7 +15,7 @@ import type { Machine } from '../../../machine/machine.js';
 import { IO_TLB_SIZE, type DmaDirection } from '../../constants.js';
 import { readDebugfs } from '../../debugfs.js';
 import type { MappingFailure } from '../../failure.js';
-import { findPool, memUsed, type IoTlbMem } from '../../io-tlb-mem.js';
+import { findPool, memUsed, poolContaining, type IoTlbMem } from '../../io-tlb-mem.js';
 import { swiotlbMaxMappingSize } from '../../limits.js';
 import { swiotlbSyncSingleForCpu, swiotlbSyncSingleForDevice, swiotlbTblMapSingle, swiotlbTblUnmapSingle } from '../../map-single.js';
 import { emptyStats, type CallContext, type CostMeter, type LiveBuffer, type MapRequest, type PolicyEnv, type PolicyStats, type SwiotlbPolicy } from '../../policy.js';
@@ -119,6 +119,11 @@ export class HighmemPolicy implements SwiotlbPolicy {
   /** {@inheritDoc SwiotlbPolicy.isBounceBuffer} */
   isBounceBuffer(dev: Device, addr: number): boolean {
     return findPool(this.memFor(dev), addr) !== null;
+  }
+
+  /** {@inheritDoc SwiotlbPolicy.holdsBounceBuffer} */
+  holdsBounceBuffer(dev: Device, addr: number): boolean {
+    return poolContaining(this.memFor(dev), addr) !== null;
   }
 
   /** {@inheritDoc SwiotlbPolicy.maxMappingSize} */
