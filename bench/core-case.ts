@@ -1,6 +1,6 @@
 /**
  * One core bench case in its own process (bench/core.ts runs each this way):
- * `node --import tsx bench/core-case.ts <case> <mode> <poolBytes> <kernel>` prints its row as JSON.
+ * `node --import tsx/esm bench/core-case.ts <case> <mode> <poolBytes> <kernel>` prints its row as JSON.
  *
  * @module
  */

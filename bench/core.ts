@@ -187,7 +187,7 @@ export function runCoreBench(kernel: string, log: (s: string) => void): BenchRow
   for (const mode of ['accounting', 'bytes'] as const) {
     for (const pool of [64 * MiB, 6 * GiB]) {
       for (const name of Object.keys(CASES) as CoreCase[]) {
-        const child = spawnSync(process.execPath, ['--import', 'tsx', script, name, mode, String(pool), kernel], { encoding: 'utf8', maxBuffer: 1 << 20 });
+        const child = spawnSync(process.execPath, ['--import', 'tsx/esm', script, name, mode, String(pool), kernel], { encoding: 'utf8', maxBuffer: 1 << 20 });
         if (child.status !== 0) throw new Error(`bench case ${name} ${mode} ${pool} failed: ${child.stderr}`);
         const r = JSON.parse(child.stdout) as BenchRow;
         log(`${r.case} [${r.mode}, ${r.pool}]: ${Math.round(r.opsPerSecond).toLocaleString('en-US')} ops/s (${r.nsPerOp.toFixed(0)} ns/op) ${r.note}`);
