@@ -230,9 +230,10 @@ function slotMapSpec(r: RunResult): vl.TopLevelSpec | null {
 let libraries: Promise<[typeof import('vega'), typeof import('vega-lite')]> | null = null;
 
 /**
- * Vega and Vega-Lite, loaded with the first chart. Merely loading them makes
- * a simulation in the same process about 8 % slower (measured on the lab
- * bench), so commands load them only when a report is drawn, after the run.
+ * Vega and Vega-Lite, loaded with the first chart: loading them takes about
+ * 0.2 s (a third of the CLI's start-up), and under tsx's CommonJS hook it also
+ * made a simulation in the same process about 8 % slower. Commands load them
+ * only when a report is drawn, after the run.
  *
  * @returns The two modules.
  * @remarks Context: async.
