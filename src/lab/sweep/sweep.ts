@@ -67,8 +67,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
 
 type SweepPoint = SweepResult['points'][number];
 
-/** Points a thread holds at once while the queue is long: while it runs one, the next is already in its port. */
-const IN_FLIGHT = 2;
+/** Most points a thread holds at once (it runs one while the others wait in its port). */
+const MAX_IN_FLIGHT = 4;
 
 /**
  * One worker thread running points from a shared queue until it is empty.
@@ -92,10 +92,11 @@ class SweepThread {
     this.#queue = queue;
     const sent = this.#sent;
     this.done = new Promise<void>((resolve, reject) => {
-      // Points are sent once the thread is ready, IN_FLIGHT at a time so it never idles between two; near the
-      // end of the queue one at a time, so no worker sits on a point another could start at once.
+      // Points are sent once the thread is ready. A thread holds its share of what is left (at most MAX_IN_FLIGHT):
+      // the main thread hands out points only between two of its own, so a thread must not run dry meanwhile,
+      // and near the end no thread sits on points another could start at once.
       const feed = (): void => {
-        while (sent.size < (queue.length > IN_FLIGHT * workers ? IN_FLIGHT : 1)) {
+        while (sent.size < Math.max(1, Math.min(MAX_IN_FLIGHT, Math.floor((queue.length + sent.size) / workers)))) {
           const next = queue.shift();
           if (next === undefined) break;
           sent.set(next.index, next.point);
