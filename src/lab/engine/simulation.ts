@@ -17,7 +17,7 @@ import type { Device } from '../../machine/device.js';
 import type { Machine } from '../../machine/machine.js';
 import { createPrng, type Prng } from '../../machine/prng.js';
 import { DMA_ATTR_MAY_SLEEP, type DmaDirection } from '../../swiotlb/constants.js';
-import { MAP_BLOCKED, MAP_DEFERRED, type CostMeter, type SwiotlbPolicy } from '../../swiotlb/policy.js';
+import { MAP_BLOCKED, MAP_DEFERRED, type CostMeter, type DeferredCompletion, type SwiotlbPolicy } from '../../swiotlb/policy.js';
 import { StatsMeter } from '../cost/stats-meter.js';
 import type { DmaDebug } from '../../dma/dma-debug.js';
 import type { PerfettoRecorder } from './perfetto.js';
@@ -371,6 +371,25 @@ export class Simulation {
     this.o.perfetto?.counters(this.now, s.inUseBytes, s.reservedBytes);
   }
 
+  /** Deliver the deferred maps the policy completed: the waiting job resumes with its bounce address. */
+  #completeDeferred(done: readonly DeferredCompletion[], t: number, onDeferred: (ticket: number, tlb: number, at: number) => void): void {
+    for (const c of done) {
+      const w = this.#deferredWaiters.get(c.ticket);
+      onDeferred(c.ticket, c.tlb, c.at);
+      if (w === undefined) continue;
+      this.#deferredWaiters.delete(c.ticket);
+      const dev = this.jobs[w.job]!.device;
+      const m = this.dev(dev);
+      m.waitNs.record(c.at - w.since);
+      m.addLive(w.size);
+      m.bytesMapped += w.size;
+      this.#deferredResults.set(w.job * 0x10000 + w.tag, c.tlb + dev.dmaOffset);
+      this.o.debug?.map(dev, c.tlb + dev.dmaOffset, w.size, c.request.dir, c.at, `${dev.name} deferred map completed at t=${Math.round(c.at)} ns`);
+      this.o.data?.afterMap(dev, c.tlb + dev.dmaOffset, w.phys, w.size, c.request.dir, c.at, w.cpuPattern);
+      this.schedule(Math.max(c.at, t), w.job, w.tag);
+    }
+  }
+
   /**
    * Run until the duration ends or no event is left.
    *
@@ -379,44 +398,28 @@ export class Simulation {
    */
   run(onDeferred: (ticket: number, tlb: number, at: number) => void = () => {}): void {
     for (const j of this.jobs) j.start(this);
-    this.queue.push(0, EV_TICK, 0);
-    this.queue.push(0, EV_SAMPLE, 0);
+    const q = this.queue;
+    const policy = this.o.policy;
+    const jobs = this.jobs;
+    q.push(0, EV_TICK, 0);
+    q.push(0, EV_SAMPLE, 0);
     const end = this.o.durationNs;
-    while (this.queue.size > 0 && this.queue.peekTime() <= end) {
-      const t = this.queue.peekTime();
-      const kind = this.queue.peekKind();
-      const ref = this.queue.peekRef();
-      this.queue.pop();
+    // peekTime() is Infinity on an empty queue, so one compare ends the run either way.
+    for (let t = q.peekTime(); t <= end; t = q.peekTime()) {
+      const kind = q.peekKind();
+      const ref = q.peekRef();
+      q.pop();
       this.now = t;
       if ((++this.events & 0xffff) === 0) this.o.onProgress?.(t, end);
-      if (kind === EV_TICK) {
-        if (t === this.#tickAt) this.#tickAt = -1;
-        this.#scheduleTick(this.o.policy.tick(t), t);
-      } else if (kind === EV_SAMPLE) {
+      if (kind >= JOB_BASE) jobs[kind - JOB_BASE]!.onEvent(this, ref);
+      else if (kind === EV_SAMPLE) {
         this.#sample();
-        this.queue.push(t + this.o.sampleNs, EV_SAMPLE, 0);
-      } else {
-        this.jobs[kind - JOB_BASE]!.onEvent(this, ref);
-        // A call may have queued background work (a growth worker): run it when due.
-        this.#scheduleTick(this.o.policy.tick(t), t);
-      }
-      const done = this.o.policy.takeCompleted();
-      if (done.length === 0) continue;
-      for (const c of done) {
-        const w = this.#deferredWaiters.get(c.ticket);
-        onDeferred(c.ticket, c.tlb, c.at);
-        if (w === undefined) continue;
-        this.#deferredWaiters.delete(c.ticket);
-        const dev = this.jobs[w.job]!.device;
-        const m = this.dev(dev);
-        m.waitNs.record(c.at - w.since);
-        m.addLive(w.size);
-        m.bytesMapped += w.size;
-        this.#deferredResults.set(w.job * 0x10000 + w.tag, c.tlb + dev.dmaOffset);
-        this.o.debug?.map(dev, c.tlb + dev.dmaOffset, w.size, c.request.dir, c.at, `${dev.name} deferred map completed at t=${Math.round(c.at)} ns`);
-        this.o.data?.afterMap(dev, c.tlb + dev.dmaOffset, w.phys, w.size, c.request.dir, c.at, w.cpuPattern);
-        this.schedule(Math.max(c.at, t), w.job, w.tag);
-      }
+        q.push(t + this.o.sampleNs, EV_SAMPLE, 0);
+      } else if (t === this.#tickAt) this.#tickAt = -1;
+      // A job's call may have queued background work (a growth worker), and a tick runs it: run it when due.
+      if (kind !== EV_SAMPLE) this.#scheduleTick(policy.tick(t), t);
+      const done = policy.takeCompleted();
+      if (done.length !== 0) this.#completeDeferred(done, t, onDeferred);
     }
     this.now = Math.max(this.now, Math.min(end, this.now));
   }
