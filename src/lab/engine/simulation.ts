@@ -105,6 +105,10 @@ export class Simulation {
   readonly #observed: boolean;
   /** Time of the queued policy tick, or -1. */
   #tickAt = -1;
+  /** The policy's lock model, or null when its calls contend on no lock. */
+  readonly #lockKey: ((dev: Device, addr: number, cpu: number) => number) | null;
+  readonly #mapCallNs: number;
+  readonly #unmapCallNs: number;
   irqs = 0;
   events = 0;
   /** End time of the last map() (returned this way to avoid an allocation per call). */
@@ -119,6 +123,9 @@ export class Simulation {
     this.rnd = createPrng(o.seed);
     this.#cpuFree = new Float64Array(o.cpus);
     this.pricer = new Pricer(o.costs);
+    this.#lockKey = o.policy.lockKey?.bind(o.policy) ?? null;
+    this.#mapCallNs = o.costs.mapCallNs;
+    this.#unmapCallNs = o.costs.unmapCallNs;
     this.#meter = o.policy.meter ?? new StatsMeter(o.policy, () => this.now);
     readMeter(this.#meter, this.meterStart);
     this.occupancy = new LevelSeries(o.sampleNs);
@@ -237,11 +244,11 @@ export class Simulation {
    */
   map(job: number, tag: number, dev: Device, cpu: number, t: number, phys: number, size: number, dir: DmaDirection, maySleep: boolean): number {
     const m = this.dev(dev);
-    const key = this.o.policy.lockKey?.(dev, -1, cpu) ?? -1;
+    const key = this.#lockKey === null ? -1 : this.#lockKey(dev, -1, cpu);
     const begin = this.#startCall(cpu, t, key, m);
     const cpuPattern = this.o.data !== undefined ? this.o.data.beforeMap(phys, size, dir) : -1;
     const dma = dmaDirectMapPage(this.o.dma, dev, cpu, phys, size, dir, maySleep ? DMA_ATTR_MAY_SLEEP : 0);
-    const end = this.#endCall(cpu, begin, key, this.o.costs.mapCallNs);
+    const end = this.#endCall(cpu, begin, key, this.#mapCallNs);
     m.maps++;
     m.mapNs.record(end - t);
     if (dma >= 0) {
@@ -278,11 +285,11 @@ export class Simulation {
    */
   unmap(dev: Device, cpu: number, t: number, dma: number, size: number, dir: DmaDirection): number {
     const m = this.dev(dev);
-    const key = this.o.policy.lockKey?.(dev, dma, cpu) ?? -1;
+    const key = this.#lockKey === null ? -1 : this.#lockKey(dev, dma, cpu);
     const begin = this.#startCall(cpu, t, key, m);
     if (this.o.debug !== undefined) debugUnmap(this.o.debug, dev, t, dma, size, dir, begin);
     dmaDirectUnmapPage(this.o.dma, dev, dma, size, dir, 0);
-    const end = this.#endCall(cpu, begin, key, this.o.costs.unmapCallNs);
+    const end = this.#endCall(cpu, begin, key, this.#unmapCallNs);
     if (this.#observed) observeUnmap(this.o, dev, cpu, begin, end, dma, size);
     m.unmaps++;
     m.unmapNs.record(end - t);
