@@ -16,6 +16,7 @@ import {
   swiotlbTblUnmapSingle,
   swiotlbSyncSingleForCpu,
   swiotlbSyncSingleForDevice,
+  lastRelease,
 } from '../../map-single.js';
 import { swiotlbMaxMappingSize } from '../../limits.js';
 import { emptyStats, type CostMeter, type DeferredCompletion, type CallContext, type LiveBuffer, type MapRequest, type PolicyEnv, type PolicyStats, type SwiotlbPolicy } from '../../policy.js';
@@ -74,6 +75,8 @@ export class FixedPolicy implements SwiotlbPolicy {
   readonly #liveDev: Int32Array;
   readonly #devices = new Map<number, Device>();
   #liveCount = 0;
+  /** The device of the last map (it is in #devices). */
+  #lastDev: Device | null = null;
   readonly #failuresByCode: PolicyStats['failuresByCode'] = {};
   readonly #sharing: HostSharing;
   #peakUsed = 0;
@@ -119,7 +122,10 @@ export class FixedPolicy implements SwiotlbPolicy {
     this.#liveTlb[h] = tlb;
     this.#liveSize[h] = req.size;
     this.#liveDev[h] = req.dev.id;
-    if (!this.#devices.has(req.dev.id)) this.#devices.set(req.dev.id, req.dev);
+    if (req.dev !== this.#lastDev) {
+      if (!this.#devices.has(req.dev.id)) this.#devices.set(req.dev.id, req.dev);
+      this.#lastDev = req.dev;
+    }
     this.#liveCount++;
     return tlb;
   }
@@ -135,10 +141,10 @@ export class FixedPolicy implements SwiotlbPolicy {
 
   /** {@inheritDoc SwiotlbPolicy.unmap} */
   unmap(dev: Device, tlb: number, size: number, dir: DmaDirection, attrs: number, _ctx: CallContext): void {
-    const pool = this.mem.pools[0];
-    const h = pool !== undefined && tlb >= pool.start && tlb < pool.end ? this.#headOf(dev, tlb) : -1;
     swiotlbTblUnmapSingle(this.mem, dev, tlb, size, dir, attrs);
-    if (h >= 0 && this.#liveDev[h] !== 0) {
+    // The release found the mapping's head slot (it throws for anything else).
+    const h = lastRelease.index;
+    if (this.#liveDev[h] !== 0) {
       this.#liveDev[h] = 0;
       this.#liveCount--;
     }
