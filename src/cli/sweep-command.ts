@@ -36,7 +36,7 @@ function formatSweep(r: SweepResult): string {
 export function registerSweep(program: Command): void {
   program
     .command('sweep')
-    .description('run a grid of configurations on worker threads (e.g. --grid policy=fixed|growing --grid machine.cpus=2|4)')
+    .description('run a grid of configurations on this thread and worker threads (e.g. --grid policy=fixed|growing --grid machine.cpus=2|4)')
     .option('--config <file>', 'base configuration (JSON or TOML)')
     .option('--grid <path=v1|v2>', 'an axis of the grid (repeatable)', (v, acc: Axis[]) => [...acc, parseAxis(v)], [] as Axis[])
     .option('--workers <n>', 'workers, the calling thread included: n - 1 worker threads are started (default: the number of cores)', (v) => parsePositiveIntOption(v, '--workers'))
