@@ -23,8 +23,17 @@ test('sweep gives byte-identical JSON with 1 and 2 workers, and as two merged sh
   assert.throws(() => mergeSweeps([a, a]), /appears in two shards/);
 });
 
-test('sweep reports an unusable point as data and goes on', async () => {
-  const r = await runSweep({ base, axes: [parseAxis('policy=fixed|no-such-policy')], workers: 1, shard: { index: 1, count: 1 } });
-  assert.equal(r.points[0]!.outcome.ok, true);
-  assert.deepEqual(r.points[1]!.outcome, { ok: false, error: "Unknown policy 'no-such-policy': expected one of fixed, mru-list, transient, growing, highmem, reuse-pool, throttle, defer" });
+test('sweep reports an unusable point as data and goes on, on this thread and on worker threads', async () => {
+  const axes1 = [parseAxis('policy=fixed|no-such-policy')];
+  for (const o of [{ workers: 1 }, { workers: 2, mainThreadRuns: false }]) {
+    const r = await runSweep({ base, axes: axes1, shard: { index: 1, count: 1 }, ...o });
+    assert.equal(r.points[0]!.outcome.ok, true);
+    assert.deepEqual(r.points[1]!.outcome, { ok: false, error: "Unknown policy 'no-such-policy': expected one of fixed, mru-list, transient, growing, highmem, reuse-pool, throttle, defer" });
+  }
+});
+
+test('a shard with no points of its own gives an empty result, whatever the workers', async () => {
+  const r = await runSweep({ base, axes: [parseAxis('policy=fixed')], workers: 4, shard: { index: 2, count: 2 } });
+  assert.equal(r.total, 1);
+  assert.deepEqual(r.points, []);
 });
