@@ -5,6 +5,9 @@
  * @module
  */
 import { runCoreCase, type CoreCase } from './core.js';
+import { tuneJit } from '../src/util/jit.js';
+
+tuneJit();
 
 const [name, mode, pool, kernel] = process.argv.slice(2);
 process.stdout.write(JSON.stringify(runCoreCase(name as CoreCase, mode as 'accounting' | 'bytes', Number(pool), kernel ?? '6.12')));
