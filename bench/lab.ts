@@ -36,7 +36,7 @@ export async function runLabBench(log: (s: string) => void): Promise<LabBench> {
   const r = runConfig(c);
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const requests = r.devices.reduce((a, d) => a + (d.requests as number), 0);
-  const nvme = { simulatedSeconds: seconds, requests, iops: requests / seconds, wallSeconds: wall, requestsPerWallSecond: requests / wall, tenMinuteRunWallSeconds: (wall / seconds) * 600 };
+  const nvme = { simulatedSeconds: seconds, requests, iops: requests / seconds, wallSeconds: wall, requestsPerWallSecond: requests / wall, tenMinuteRunWallSeconds: wall };
   log(`lab nvme: ${Math.round(nvme.iops)} IOPS simulated for ${seconds} s (${requests} requests) in ${wall.toFixed(1)} s of wall time`);
   // A short sweep (thread start-up dominates) and a longer one (throughput); the JIT is warm for both after the NVMe run.
   const axes = [parseAxis('policy=fixed|growing|reuse-pool|throttle'), parseAxis('cmdline=swiotlb=2048|swiotlb=8192')];

@@ -13,6 +13,11 @@ export interface ProgressSink {
 /** Wall-clock milliseconds between two progress lines. */
 const EVERY_MS = 250;
 
+/** Whole percent of `part` in `whole`, at most 100 (100 for an empty whole). */
+function percent(part: number, whole: number): number {
+  return whole > 0 ? Math.min(100, Math.floor((part / whole) * 100)) : 100;
+}
+
 /**
  * The text of one progress line.
  *
@@ -23,7 +28,7 @@ const EVERY_MS = 250;
  * @remarks Context: any.
  */
 export function progressLine(label: string, now: number, end: number): string {
-  const pct = end > 0 ? Math.min(100, Math.floor((now / end) * 100)) : 100;
+  const pct = percent(now, end);
   const secs = end / 1e9;
   const span = secs >= 1 ? `${+secs.toFixed(3)} s` : `${+(end / 1e6).toFixed(3)} ms`;
   return `${label}: ${pct}% of ${span} simulated`;
@@ -39,7 +44,7 @@ export function progressLine(label: string, now: number, end: number): string {
  * @remarks Context: any.
  */
 export function readProgressLine(label: string, bytes: number, total: number): string {
-  const pct = total > 0 ? Math.min(100, Math.floor((bytes / total) * 100)) : 100;
+  const pct = percent(bytes, total);
   const size = total >= 1e9 ? `${+(total / 1e9).toFixed(1)} GB` : `${+(total / 1e6).toFixed(1)} MB`;
   return `${label}: ${pct}% of ${size} read`;
 }

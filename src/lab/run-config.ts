@@ -62,11 +62,15 @@ function shown(v: unknown): string {
   }
 }
 
+/** A finite number, a string or a boolean: a value JSON keeps as it is. */
+function isJsonScalar(v: unknown): boolean {
+  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+}
+
 /** Whether a value survives JSON unchanged: finite numbers, strings, booleans, and arrays and plain tables of them. */
 function isJsonValue(v: unknown, depth = 0): boolean {
   if (depth > 32) return false;
-  if (typeof v === 'string' || typeof v === 'boolean') return true;
-  if (typeof v === 'number') return Number.isFinite(v);
+  if (isJsonScalar(v)) return true;
   if (Array.isArray(v)) return v.every((x) => isJsonValue(x, depth + 1));
   return isObject(v) && Object.values(v).every((x) => isJsonValue(x, depth + 1));
 }
@@ -123,7 +127,7 @@ export function effectiveConfig(partial: unknown, where = 'config'): RunConfig {
     if (typeof w.name !== 'string') bad('workload.name', 'a string', w.name);
     c.workload = { name: w.name as string, knobs: isObject(w.knobs) ? w.knobs : w.knobs === undefined ? {} : bad('workload.knobs', 'an object', w.knobs) };
     for (const [k, v] of Object.entries(c.workload.knobs)) {
-      if (!(typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) bad(`workload.knobs.${k}`, 'a finite number, a string, true or false', v);
+      if (!isJsonScalar(v)) bad(`workload.knobs.${k}`, 'a finite number, a string, true or false', v);
     }
   }
   if (p.check !== undefined) c.check = typeof p.check === 'boolean' ? p.check : bad('check', 'true or false', p.check);

@@ -131,6 +131,7 @@ export function runConfig(c: RunConfig, extra: { perfetto?: PerfettoRecorder; on
   // A CMA region, when asked for, sits below 1 GiB so bus-limited devices (a display engine) can reach it.
   const cma = c.machine.cmaMiB > 0 ? { cma: { size: c.machine.cmaMiB * 1024 * 1024, limit: 0x4000_0000 } } : {};
   const machine = createMachine({ ramBytes: c.machine.ramBytes, memory: c.machine.memory, confidential: c.machine.confidential, ...cma });
+  const lowRange = largestLowRange(machine);
   const boot = computeBootPool({
     cmdline: c.cmdline,
     possibleCpus: c.machine.cpus,
@@ -142,7 +143,7 @@ export function runConfig(c: RunConfig, extra: { perfetto?: PerfettoRecorder; on
     forceBounceBeforeAlloc: profile.forceBounceBeforeAlloc,
     highPoolOption: entry.highPoolGrammar === true,
     // memblock_alloc_low() fails for more than the largest free range below 4 GiB (then the kernel halves).
-    canAllocate: (bytes) => bytes <= largestLowRange(machine),
+    canAllocate: (bytes) => bytes <= lowRange,
   });
   if (boot.outcome !== 'allocated') throw new InputError('no_pool', `The kernel sets up no swiotlb pool for this configuration (${boot.outcome.replace(/_/g, ' ')}): add swiotlb=force or a confidential machine`);
   const policy = entry.factory(

@@ -132,6 +132,8 @@ export class DmaAtomicPools {
   readonly #kernel: AtomicPool | null;
   readonly #dma: AtomicPool | null;
   readonly #dma32: AtomicPool | null;
+  /** dma_guess_pool()'s order for a request without zone flags: normal, then DMA32, then DMA (those that exist). */
+  readonly #guessOrder: readonly AtomicPool[];
 
   /**
    * Fill the pools at boot (dma_atomic_pool_init()): normal, then DMA, then DMA32.
@@ -154,6 +156,7 @@ export class DmaAtomicPools {
     this.#kernel = make('normal', 2);
     this.#dma = make('dma', 0);
     this.#dma32 = make('dma32', 1);
+    this.#guessOrder = [this.#kernel, this.#dma32, this.#dma].filter((p): p is AtomicPool => p !== null);
   }
 
   /** atomic_pool_expand(): one block of min(order of size, MAX_PAGE_ORDER), smaller on failure, shared, added first. */
@@ -170,12 +173,6 @@ export class DmaAtomicPools {
     return false;
   }
 
-  /** dma_guess_pool() for a request without zone flags: normal, then DMA32, then DMA. */
-  #order(): AtomicPool[] {
-    const out: AtomicPool[] = [];
-    for (const p of [this.#kernel, this.#dma32, this.#dma]) if (p !== null) out.push(p);
-    return out;
-  }
 
   /**
    * dma_alloc_from_pool() without zone flags: the first pool that has room
@@ -188,7 +185,7 @@ export class DmaAtomicPools {
    * @remarks Context: any, atomic (no sleeping).
    */
   alloc(bytes: number, physLimit: number, now: number): number {
-    for (const p of this.#order()) {
+    for (const p of this.#guessOrder) {
       const addr = p.alloc(bytes);
       if (addr < 0) continue;
       if (addr + bytes - 1 > physLimit) {
@@ -215,7 +212,7 @@ export class DmaAtomicPools {
    * @remarks Context: any.
    */
   free(addr: number, bytes: number): boolean {
-    for (const p of this.#order()) {
+    for (const p of this.#guessOrder) {
       const c = p.chunkOf(addr, bytes);
       if (c === undefined) continue;
       p.free(c, addr, bytes);

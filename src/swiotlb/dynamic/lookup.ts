@@ -15,6 +15,7 @@
 import type { Device } from '../../machine/device.js';
 import type { IoTlbPool } from '../pool.js';
 import { ContractError } from '../../util/errors.js';
+import { poolContaining } from '../io-tlb-mem.js';
 import { devIoTlb, type DevIoTlb, type DynIoTlbMem } from './dyn-mem.js';
 
 /**
@@ -78,8 +79,9 @@ export function swiotlbFindPool(d: DynIoTlbMem, dev: Device, paddr: number): IoT
 export function holdsPool(d: DynIoTlbMem, dev: Device, paddr: number): boolean {
   const s = devIoTlb(d, dev);
   if (!s.usesIoTlb) return false;
-  const inAny = (pools: readonly IoTlbPool[]): boolean => pools.some((p) => paddr >= p.start && paddr < p.end);
-  return inAny(d.mem.pools) || inAny(s.pools);
+  if (poolContaining(d.mem, paddr) !== null) return true;
+  for (const p of s.pools) if (paddr >= p.start && paddr < p.end) return true;
+  return false;
 }
 
 /**
