@@ -90,6 +90,50 @@ export class Pricer {
   }
 
   /**
+   * Price the work a meter counted since a snapshot, reading the meter
+   * directly: the same sum as price(before, readMeter(m)), field by field in
+   * METER_FIELDS order (so the result is bit-identical), without filling a
+   * second snapshot. Written out field by field: a call's cost is priced
+   * twice per simulated request, and the loop with its second array was a
+   * measurable part of the lab's time (about 5 % of a long NVMe run).
+   *
+   * @param m - The meter.
+   * @param before - Snapshot taken with readMeter() before the call.
+   * @returns Nanoseconds.
+   * @remarks Context: any. No allocation.
+   */
+  priceSince(m: CostMeter, before: Float64Array): number {
+    const u = this.#unit;
+    const b = before;
+    let ns = 0;
+    let d = m.bytesCopied - b[0]!;
+    if (d !== 0) ns += d * u[0]!; // a field that did not move adds nothing (not even -0)
+    d = m.copies - b[1]!;
+    if (d !== 0) ns += d * u[1]!;
+    d = m.searchSteps - b[2]!;
+    if (d !== 0) ns += d * u[2]!;
+    d = m.lockAcquisitions - b[3]!;
+    if (d !== 0) ns += d * u[3]!;
+    d = m.nodesVisited - b[4]!;
+    if (d !== 0) ns += d * u[4]!;
+    d = m.pageAllocs - b[5]!;
+    if (d !== 0) ns += d * u[5]!;
+    d = m.pagesAllocated - b[6]!;
+    if (d !== 0) ns += d * u[6]!;
+    d = m.cmaAllocs - b[7]!;
+    if (d !== 0) ns += d * u[7]!;
+    d = m.pageFrees - b[8]!;
+    if (d !== 0) ns += d * u[8]!;
+    d = m.kmallocs - b[9]!;
+    if (d !== 0) ns += d * u[9]!;
+    d = m.hypercalls - b[10]!;
+    if (d !== 0) ns += d * u[10]!;
+    d = m.hypercallPages - b[11]!;
+    if (d !== 0) ns += d * u[11]!;
+    return ns;
+  }
+
+  /**
    * Nanoseconds of one field's delta (for lock hold times and breakdowns).
    *
    * @param field - Index into METER_FIELDS.

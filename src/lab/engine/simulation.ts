@@ -91,7 +91,6 @@ export class Simulation {
   /** Meter totals at the start, to price the whole run by category. */
   readonly meterStart = new Float64Array(N);
   readonly #before = new Float64Array(N);
-  readonly #after = new Float64Array(N);
   readonly #cpuFree: Float64Array;
   readonly #lockFree = new Map<number, number>();
   readonly #channelFree = new Map<number, number>();
@@ -217,10 +216,11 @@ export class Simulation {
   }
 
   #endCall(cpu: number, begin: number, lockKey: number, fixedNs: number): number {
-    readMeter(this.#meter, this.#after);
-    const cost = fixedNs + this.pricer.price(this.#before, this.#after);
+    const m = this.#meter;
+    const before = this.#before;
+    const cost = fixedNs + this.pricer.priceSince(m, before);
     if (lockKey >= 0) {
-      const hold = this.pricer.priceOf(2, this.#after[2]! - this.#before[2]!) + this.pricer.priceOf(3, this.#after[3]! - this.#before[3]!);
+      const hold = this.pricer.priceOf(2, m.searchSteps - before[2]!) + this.pricer.priceOf(3, m.lockAcquisitions - before[3]!);
       this.#lockFree.set(lockKey, begin + hold);
     }
     const end = begin + cost;
