@@ -31,6 +31,8 @@ export class DeviceMetrics {
   readonly unmapNs = new Histogram();
   readonly requestNs = new Histogram();
   readonly waitNs = new Histogram();
+  /** When the device's data channel is next free (the engine's state, not a result). */
+  channelFreeNs = 0;
 
   /**
    * @param name - Device name.

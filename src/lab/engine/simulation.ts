@@ -93,7 +93,6 @@ export class Simulation {
   readonly #before = new Float64Array(N);
   readonly #cpuFree: Float64Array;
   readonly #lockFree = new Map<number, number>();
-  readonly #channelFree = new Map<number, number>();
   #lastDev: Device | null = null;
   #lastMetrics: DeviceMetrics | null = null;
   readonly #waiters: { job: number; tag: number; since: number; dev: Device }[] = [];
@@ -330,9 +329,10 @@ export class Simulation {
    * @returns Time the transfer ends.
    */
   transfer(dev: Device, t: number, bytes: number, bandwidth: number): number {
-    const start = Math.max(t, this.#channelFree.get(dev.id) ?? 0);
+    const m = this.dev(dev); // the call before was this device's: the metrics cache hits
+    const start = Math.max(t, m.channelFreeNs);
     const end = start + (bytes / bandwidth) * 1e9;
-    this.#channelFree.set(dev.id, end);
+    m.channelFreeNs = end;
     return end;
   }
 
