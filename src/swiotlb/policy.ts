@@ -63,6 +63,13 @@ export interface LiveBuffer {
   reserved: number;
 }
 
+/** The levels the lab samples over time: the same values as the PolicyStats fields of these names. */
+export interface PolicyLevels {
+  inUseBytes: number;
+  reservedBytes: number;
+  mapFailures: number;
+}
+
 /** Exact counts and memory of a policy; every field is a fact, not an estimate. */
 export interface PolicyStats {
   policy: string;
@@ -203,6 +210,13 @@ export interface SwiotlbPolicy {
   live(): LiveBuffer[];
   /** Counts and memory, with reservedByteNs integrated up to `now`. */
   stats(now: number): PolicyStats;
+  /**
+   * The sampled levels now, written into `out` without building stats(): the
+   * lab samples them every sampleMs (a thousand times per simulated second by
+   * default). Equal to the same fields of stats(); designs without it are
+   * sampled through stats().
+   */
+  levels?(out: PolicyLevels): void;
   /** The slot pools (default pool first), for slot-map reports; absent for designs without slot pools. */
   slotPools?(): readonly IoTlbPool[];
 }

@@ -18,6 +18,13 @@ export class PoolSeries {
   readonly #sampleNs: number;
   readonly #series = new Map<string, LevelSeries>();
   readonly #level = new Map<string, number>();
+  /**
+   * The persistent pools of the last sample, in order, with their series: while
+   * the pools stay the same (a fixed pool, between growths) a sample needs no
+   * keys or map lookups.
+   */
+  #lastIds: number[] = [];
+  #lastSeries: LevelSeries[] = [];
 
   /**
    * @param sampleNs - Width of a point at the start of the run.
@@ -34,6 +41,10 @@ export class PoolSeries {
    * @remarks Context: simulation loop, once per sample; O(pools x areas).
    */
   sample(t: number, pools: readonly IoTlbPool[]): void {
+    if (this.#sameAsLast(pools)) {
+      for (let i = 0; i < pools.length; i++) this.#lastSeries[i]!.set(t, poolUsed(pools[i]!) * IO_TLB_SIZE);
+      return;
+    }
     for (const k of this.#level.keys()) this.#level.set(k, 0);
     for (const p of pools) {
       const key = p.transient ? TRANSIENT_SERIES : `pool ${p.id}`;
@@ -46,6 +57,25 @@ export class PoolSeries {
         this.#series.set(key, s);
       }
       s.set(t, bytes);
+    }
+    this.#remember(pools);
+  }
+
+  #sameAsLast(pools: readonly IoTlbPool[]): boolean {
+    const ids = this.#lastIds;
+    if (ids.length === 0 || pools.length !== ids.length) return false;
+    for (let i = 0; i < pools.length; i++) if (pools[i]!.transient || pools[i]!.id !== ids[i]) return false;
+    return true;
+  }
+
+  /** Keep the pools for the next sample when each has its own series and no other series needs zeroing. */
+  #remember(pools: readonly IoTlbPool[]): void {
+    this.#lastIds = [];
+    this.#lastSeries = [];
+    if (pools.some((p) => p.transient) || this.#series.size !== pools.length) return;
+    for (const p of pools) {
+      this.#lastIds.push(p.id);
+      this.#lastSeries.push(this.#series.get(`pool ${p.id}`)!);
     }
   }
 

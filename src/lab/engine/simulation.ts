@@ -17,7 +17,7 @@ import type { Device } from '../../machine/device.js';
 import type { Machine } from '../../machine/machine.js';
 import { createPrng, type Prng } from '../../machine/prng.js';
 import { DMA_ATTR_MAY_SLEEP, type DmaDirection } from '../../swiotlb/constants.js';
-import { MAP_BLOCKED, MAP_DEFERRED, type CostMeter, type DeferredCompletion, type SwiotlbPolicy } from '../../swiotlb/policy.js';
+import { MAP_BLOCKED, MAP_DEFERRED, type CostMeter, type DeferredCompletion, type PolicyLevels, type SwiotlbPolicy } from '../../swiotlb/policy.js';
 import { StatsMeter } from '../cost/stats-meter.js';
 import type { DmaDebug } from '../../dma/dma-debug.js';
 import type { PerfettoRecorder } from './perfetto.js';
@@ -99,6 +99,8 @@ export class Simulation {
   readonly #meter: CostMeter;
   readonly #deferredWaiters = new Map<number, { job: number; tag: number; since: number; size: number; phys: number; cpuPattern: number }>();
   readonly #deferredResults = new Map<number, number>();
+  /** The sampler's levels (reused). */
+  readonly #levels: PolicyLevels = { inUseBytes: 0, reservedBytes: 0, mapFailures: 0 };
   /** A recorder or checker is attached (Perfetto, dma-debug, data check): calls tell them. */
   readonly #observed: boolean;
   /** Time of the queued policy tick, or -1. */
@@ -368,12 +370,20 @@ export class Simulation {
   }
 
   #sample(): void {
-    const s = this.o.policy.stats(this.now);
+    const policy = this.o.policy;
+    const s = this.#levels;
+    if (policy.levels !== undefined) policy.levels(s);
+    else {
+      const st = policy.stats(this.now);
+      s.inUseBytes = st.inUseBytes;
+      s.reservedBytes = st.reservedBytes;
+      s.mapFailures = st.mapFailures;
+    }
     this.occupancy.set(this.now, s.inUseBytes);
     this.reserved.set(this.now, s.reservedBytes);
     this.failures.set(this.now, s.mapFailures);
     for (const m of this.metrics.values()) m.live.set(this.now, m.liveBytes);
-    const pools = this.o.policy.slotPools?.();
+    const pools = policy.slotPools?.();
     if (pools !== undefined) this.pools.sample(this.now, pools);
     this.o.perfetto?.counters(this.now, s.inUseBytes, s.reservedBytes);
   }

@@ -19,7 +19,7 @@ import {
   lastRelease,
 } from '../../map-single.js';
 import { swiotlbMaxMappingSize } from '../../limits.js';
-import { emptyStats, type CostMeter, type DeferredCompletion, type CallContext, type LiveBuffer, type MapRequest, type PolicyEnv, type PolicyStats, type SwiotlbPolicy } from '../../policy.js';
+import { emptyStats, type CostMeter, type DeferredCompletion, type CallContext, type LiveBuffer, type MapRequest, type PolicyEnv, type PolicyLevels, type PolicyStats, type SwiotlbPolicy } from '../../policy.js';
 import type { MappingFailure } from '../../failure.js';
 import { allocatorCounts, HostSharing } from '../../policy-stats.js';
 import { InputError } from '../../../util/errors.js';
@@ -202,6 +202,13 @@ export class FixedPolicy implements SwiotlbPolicy {
   /** {@inheritDoc SwiotlbPolicy.slotPools} */
   slotPools(): readonly IoTlbPool[] {
     return this.mem.pools;
+  }
+
+  /** {@inheritDoc SwiotlbPolicy.levels} */
+  levels(out: PolicyLevels): void {
+    out.inUseBytes = memUsed(this.mem) * IO_TLB_SIZE;
+    out.reservedBytes = this.mem.nslabs * IO_TLB_SIZE;
+    out.mapFailures = this.mem.counters.mapFailures;
   }
 
   /** {@inheritDoc SwiotlbPolicy.stats} */
