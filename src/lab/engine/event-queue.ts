@@ -1,8 +1,8 @@
 /**
  * The simulation's event queue: events come out by (time, sequence), so
- * events at the same instant run in the order they were scheduled. Times and
- * sequences live in typed arrays; payloads are small integers the caller
- * interprets (no allocation per event).
+ * events at the same instant run in the order they were scheduled. Events
+ * live in typed arrays; payloads are small integers the caller interprets
+ * (no allocation per event).
  *
  * Three places hold events, and the order is exactly that of one heap:
  * - a **lane** per kind: a FIFO of the kind's events while each is scheduled
@@ -21,14 +21,20 @@ import { EventLane } from './event-lane.js';
 /** Kinds below this get a lane; others always go to the heap. */
 const MAX_LANES = 1024;
 
+/**
+ * A heap entry is four numbers side by side in one array, so moving an entry
+ * touches one cache line: time, sequence, kind * 2 + (1 when it is the head
+ * of its kind's lane), and the payload.
+ */
+const STRIDE = 4;
+const T = 0;
+const Q = 1;
+const KH = 2;
+const R = 3;
+
 /** A priority queue of (time, seq, kind, ref) events. */
 export class EventQueue {
-  #time: Float64Array;
-  #seq: Float64Array;
-  #kind: Int32Array;
-  #ref: Int32Array;
-  /** 1 where the heap entry is the head of its kind's lane. */
-  #isHead: Uint8Array;
+  #h: Float64Array;
   #heapSize = 0;
   #count = 0;
   #nextSeq = 0;
@@ -44,11 +50,7 @@ export class EventQueue {
    * @param capacity - Initial heap capacity (grows as needed).
    */
   constructor(capacity = 64) {
-    this.#time = new Float64Array(capacity);
-    this.#seq = new Float64Array(capacity);
-    this.#kind = new Int32Array(capacity);
-    this.#ref = new Int32Array(capacity);
-    this.#isHead = new Uint8Array(capacity);
+    this.#h = new Float64Array(Math.max(1, capacity) * STRIDE);
   }
 
   /** Events waiting. */
@@ -60,13 +62,14 @@ export class EventQueue {
    * Schedule an event.
    *
    * @param time - Simulated time (ns).
-   * @param kind - Event kind (caller-defined, a non-negative integer).
-   * @param ref - Payload reference (caller-defined index).
+   * @param kind - Event kind (caller-defined, a non-negative integer below 2^30).
+   * @param ref - Payload reference (caller-defined; kept as an int32).
    * @remarks Context: simulation loop. No allocation once the lanes and heap have grown to the run's needs.
    */
   push(time: number, kind: number, ref: number): void {
     const seq = this.#nextSeq++;
     this.#count++;
+    ref |= 0;
     const lane = kind < MAX_LANES ? (this.#lanes[kind] ?? this.#newLane(kind)) : undefined;
     // In lane order (no earlier than the lane's last event): queue behind the lane's head.
     if (lane !== undefined && lane.count > 0 && time >= lane.lastTime) {
@@ -74,7 +77,7 @@ export class EventQueue {
       return;
     }
     if (this.#isEarliest(time)) {
-      if (this.#hasFront) this.#heapPush(this.#fTime, this.#fSeq, this.#fKind, this.#fRef, 0);
+      if (this.#hasFront) this.#heapPush(this.#fTime, this.#fSeq, this.#fKind * 2, this.#fRef);
       this.#hasFront = true;
       this.#fTime = time;
       this.#fSeq = seq;
@@ -84,16 +87,16 @@ export class EventQueue {
     }
     if (lane !== undefined && lane.count === 0) {
       lane.append(time, seq, ref);
-      this.#heapPush(time, seq, kind, ref, 1);
+      this.#heapPush(time, seq, kind * 2 + 1, ref);
       return;
     }
-    this.#heapPush(time, seq, kind, ref, 0);
+    this.#heapPush(time, seq, kind * 2, ref);
   }
 
   /** Whether an event at `time` scheduled now comes before every queued event (ties go to the older event). */
   #isEarliest(time: number): boolean {
     if (this.#hasFront) return time < this.#fTime;
-    return this.#heapSize === 0 || time < this.#time[0]!;
+    return this.#heapSize === 0 || time < this.#h[T]!;
   }
 
   #newLane(kind: number): EventLane {
@@ -105,17 +108,17 @@ export class EventQueue {
   /** Time of the earliest event (Infinity when empty). */
   peekTime(): number {
     if (this.#hasFront) return this.#fTime;
-    return this.#heapSize === 0 ? Infinity : this.#time[0]!;
+    return this.#heapSize === 0 ? Infinity : this.#h[T]!;
   }
 
   /** Kind of the earliest event (read before pop()). */
   peekKind(): number {
-    return this.#hasFront ? this.#fKind : this.#kind[0]!;
+    return this.#hasFront ? this.#fKind : this.#h[KH]! >> 1;
   }
 
   /** Payload of the earliest event (read before pop()). */
   peekRef(): number {
-    return this.#hasFront ? this.#fRef : this.#ref[0]!;
+    return this.#hasFront ? this.#fRef : this.#h[R]!;
   }
 
   /**
@@ -131,77 +134,83 @@ export class EventQueue {
     }
     if (this.#heapSize === 0) return;
     this.#count--;
-    if (this.#isHead[0] === 1) {
-      const kind = this.#kind[0]!;
-      const lane = this.#lanes[kind]!;
+    const h = this.#h;
+    const kh = h[KH]!;
+    if ((kh & 1) === 1) {
+      const lane = this.#lanes[kh >> 1]!;
       lane.shift();
       if (lane.count > 0) {
         // The lane's next event takes the root's place.
-        this.#siftDown(0, lane.headTime(), lane.headSeq(), kind, lane.headRef(), 1, this.#heapSize);
+        this.#siftDown(lane.headTime(), lane.headSeq(), kh, lane.headRef(), this.#heapSize);
         return;
       }
     }
     const n = --this.#heapSize;
-    if (n > 0) this.#siftDown(0, this.#time[n]!, this.#seq[n]!, this.#kind[n]!, this.#ref[n]!, this.#isHead[n]!, n);
+    if (n > 0) {
+      const last = n * STRIDE;
+      this.#siftDown(h[last + T]!, h[last + Q]!, h[last + KH]!, h[last + R]!, n);
+    }
   }
 
-  #heapPush(time: number, seq: number, kind: number, ref: number, head: number): void {
-    if (this.#heapSize === this.#time.length) this.#grow();
+  #heapPush(time: number, seq: number, kh: number, ref: number): void {
+    if ((this.#heapSize + 1) * STRIDE > this.#h.length) this.#grow();
+    const h = this.#h;
     let i = this.#heapSize++;
-    const t = this.#time;
-    const q = this.#seq;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const pt = t[parent]!;
-      if (pt < time || (pt === time && q[parent]! < seq)) break;
-      this.#move(i, parent);
+      const p = parent * STRIDE;
+      const pt = h[p + T]!;
+      if (pt < time || (pt === time && h[p + Q]! < seq)) break;
+      move(h, i * STRIDE, p);
       i = parent;
     }
-    this.#set(i, time, seq, kind, ref, head);
+    const at = i * STRIDE;
+    h[at + T] = time;
+    h[at + Q] = seq;
+    h[at + KH] = kh;
+    h[at + R] = ref;
   }
 
-  /** Place an entry at hole i of a heap of n entries, moving smaller children up. */
-  #siftDown(i: number, lt: number, lq: number, lk: number, lr: number, lh: number, n: number): void {
-    const t = this.#time;
-    const q = this.#seq;
+  /** Place an entry at the root hole of a heap of n entries, moving smaller children up. */
+  #siftDown(lt: number, lq: number, lkh: number, lr: number, n: number): void {
+    const h = this.#h;
+    let i = 0;
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
-      const r = c + 1;
-      if (r < n && (t[r]! < t[c]! || (t[r] === t[c] && q[r]! < q[c]!))) c = r;
-      if (lt < t[c]! || (lt === t[c] && lq < q[c]!)) break;
-      this.#move(i, c);
+      let ci = c * STRIDE;
+      if (c + 1 < n) {
+        const ri = ci + STRIDE;
+        const rt = h[ri + T]!;
+        const ct = h[ci + T]!;
+        if (rt < ct || (rt === ct && h[ri + Q]! < h[ci + Q]!)) {
+          c++;
+          ci = ri;
+        }
+      }
+      const ct = h[ci + T]!;
+      if (lt < ct || (lt === ct && lq < h[ci + Q]!)) break;
+      move(h, i * STRIDE, ci);
       i = c;
     }
-    this.#set(i, lt, lq, lk, lr, lh);
-  }
-
-  #move(to: number, from: number): void {
-    this.#time[to] = this.#time[from]!;
-    this.#seq[to] = this.#seq[from]!;
-    this.#kind[to] = this.#kind[from]!;
-    this.#ref[to] = this.#ref[from]!;
-    this.#isHead[to] = this.#isHead[from]!;
-  }
-
-  #set(i: number, time: number, seq: number, kind: number, ref: number, head: number): void {
-    this.#time[i] = time;
-    this.#seq[i] = seq;
-    this.#kind[i] = kind;
-    this.#ref[i] = ref;
-    this.#isHead[i] = head;
+    const at = i * STRIDE;
+    h[at + T] = lt;
+    h[at + Q] = lq;
+    h[at + KH] = lkh;
+    h[at + R] = lr;
   }
 
   #grow(): void {
-    const n = this.#time.length * 2;
-    const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T, b: T): T => {
-      b.set(a);
-      return b;
-    };
-    this.#time = grow(this.#time, new Float64Array(n));
-    this.#seq = grow(this.#seq, new Float64Array(n));
-    this.#kind = grow(this.#kind, new Int32Array(n));
-    this.#ref = grow(this.#ref, new Int32Array(n));
-    this.#isHead = grow(this.#isHead, new Uint8Array(n));
+    const bigger = new Float64Array(this.#h.length * 2);
+    bigger.set(this.#h);
+    this.#h = bigger;
   }
+}
+
+/** Copy the heap entry at `from` to `to` (offsets into the array). */
+function move(h: Float64Array, to: number, from: number): void {
+  h[to] = h[from]!;
+  h[to + 1] = h[from + 1]!;
+  h[to + 2] = h[from + 2]!;
+  h[to + 3] = h[from + 3]!;
 }
