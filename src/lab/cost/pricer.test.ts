@@ -16,7 +16,7 @@ function meterOf(values: number[]): CostMeter {
   return m;
 }
 
-test('priceSince() is bit-identical to price() over two snapshots, field by field', () => {
+test('priceAndAdvance() is bit-identical to price() over two snapshots, and leaves the second snapshot', () => {
   // Costs with fractions so that summation order shows in the last bits.
   const pricer = new Pricer(resolveCosts({ copyNsPerByte: 0.0731, searchStepNs: 1.7, nodeVisitNs: 3.3, hypercallNsPerPage: 0.9 }));
   const count = fc.integer({ min: 0, max: 2 ** 40 });
@@ -27,12 +27,16 @@ test('priceSince() is bit-identical to price() over two snapshots, field by fiel
       const m = meterOf(start.map((v, i) => v + delta[i]!));
       const after = new Float64Array(N);
       readMeter(m, after);
-      assert.ok(Object.is(pricer.priceSince(m, before), pricer.price(before, after)));
+      const want = pricer.price(before, after);
+      assert.ok(Object.is(pricer.priceAndAdvance(m, before), want));
+      assert.deepEqual([...before], [...after]);
+      // Advanced: nothing more to price.
+      assert.ok(Object.is(pricer.priceAndAdvance(m, before), 0));
     }),
   );
 });
 
-test('priceSince() prices each field at its own unit cost', () => {
+test('priceAndAdvance() prices each field at its own unit cost', () => {
   const costs = resolveCosts();
   const pricer = new Pricer(costs);
   const before = new Float64Array(N);
@@ -40,9 +44,11 @@ test('priceSince() prices each field at its own unit cost', () => {
   readMeter(m, before);
   m.bytesCopied = 4096;
   m.copies = 1;
-  assert.equal(pricer.priceSince(m, before), 4096 * costs.copyNsPerByte + costs.copyNsPerCall);
+  assert.equal(pricer.priceAndAdvance(m, before), 4096 * costs.copyNsPerByte + costs.copyNsPerCall);
+  m.bytesCopied += 512;
+  m.copies++;
   m.hypercalls = 2;
-  assert.equal(pricer.priceSince(m, before), 4096 * costs.copyNsPerByte + costs.copyNsPerCall + 2 * costs.hypercallNs);
+  assert.equal(pricer.priceAndAdvance(m, before), 512 * costs.copyNsPerByte + costs.copyNsPerCall + 2 * costs.hypercallNs);
   // Nothing moved: exactly +0, not -0.
-  assert.ok(Object.is(pricer.priceSince(newCostMeter(), new Float64Array(N)), 0));
+  assert.ok(Object.is(pricer.priceAndAdvance(newCostMeter(), new Float64Array(N)), 0));
 });

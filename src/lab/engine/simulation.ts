@@ -103,6 +103,11 @@ export class Simulation {
   readonly #levels: PolicyLevels = { inUseBytes: 0, reservedBytes: 0, mapFailures: 0 };
   /** A recorder or checker is attached (Perfetto, dma-debug, data check): calls tell them. */
   readonly #observed: boolean;
+  /**
+   * The meter moves only inside calls: a call starts from the reading the
+   * last one ended with (priceAndAdvance leaves it in #before).
+   */
+  readonly #carryMeter: boolean;
   /** Time of the queued policy tick, or -1. */
   #tickAt = -1;
   /** The policy's lock model, or null when its calls contend on no lock. */
@@ -128,6 +133,9 @@ export class Simulation {
     this.#unmapCallNs = o.costs.unmapCallNs;
     this.#meter = o.policy.meter ?? new StatsMeter(o.policy, () => this.now);
     readMeter(this.#meter, this.meterStart);
+    readMeter(this.#meter, this.#before);
+    // Recorders and checkers may query the design between calls (a lookup counts): read the meter at every call then.
+    this.#carryMeter = o.policy.meterMovesOnlyInCalls === true && !this.#observed;
     this.occupancy = new LevelSeries(o.sampleNs);
     this.reserved = new LevelSeries(o.sampleNs);
     this.failures = new LevelSeries(o.sampleNs);
@@ -212,18 +220,19 @@ export class Simulation {
       }
     }
     this.o.dma.now = begin;
-    readMeter(this.#meter, this.#before);
+    if (!this.#carryMeter) readMeter(this.#meter, this.#before);
     return begin;
   }
 
   #endCall(cpu: number, begin: number, lockKey: number, fixedNs: number): number {
     const m = this.#meter;
     const before = this.#before;
-    const cost = fixedNs + this.pricer.priceSince(m, before);
+    // The lock is held for the search and the lock work: priced from the deltas before the snapshot moves on.
     if (lockKey >= 0) {
       const hold = this.pricer.priceOf(2, m.searchSteps - before[2]!) + this.pricer.priceOf(3, m.lockAcquisitions - before[3]!);
       this.#lockFree.set(lockKey, begin + hold);
     }
+    const cost = fixedNs + this.pricer.priceAndAdvance(m, before);
     const end = begin + cost;
     this.#cpuFree[cpu % this.#cpuFree.length] = end;
     return end;

@@ -69,6 +69,8 @@ export class FixedPolicy implements SwiotlbPolicy {
   readonly name: string = 'fixed';
   readonly mem: IoTlbMem;
   readonly meter: CostMeter;
+  /** {@inheritDoc SwiotlbPolicy.meterMovesOnlyInCalls} */
+  readonly meterMovesOnlyInCalls: boolean = true;
   /** Per head slot of a live mapping: its bounce address, size and device id (0 = none). */
   readonly #liveTlb: Float64Array;
   readonly #liveSize: Float64Array;
