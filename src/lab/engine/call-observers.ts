@@ -1,17 +1,15 @@
 /**
  * What a simulated DMA call tells the recorders and checkers a run may carry
- * (Perfetto trace, dma-debug, byte-mode data check), and the error for a
- * workload buffer region outside RAM. Kept apart from the engine's hot path.
+ * (Perfetto trace, dma-debug, byte-mode data check). Kept apart from the
+ * engine's hot path.
  *
  * @module
  */
 import type { Device } from '../../machine/device.js';
-import type { Machine } from '../../machine/machine.js';
 import type { DmaDirection } from '../../swiotlb/constants.js';
 import type { DmaDebug } from '../../dma/dma-debug.js';
 import type { DmaContext } from '../../dma/dma-context.js';
 import { DMA_MAPPING_ERROR } from '../../dma/dma-direct.js';
-import { InputError } from '../../util/errors.js';
 import type { PerfettoRecorder } from './perfetto.js';
 import type { DataCheck } from './data-check.js';
 
@@ -21,23 +19,6 @@ export interface CallObservers {
   debug?: DmaDebug;
   perfetto?: PerfettoRecorder;
   data?: DataCheck;
-}
-
-/**
- * Refuse a workload buffer region outside the machine's RAM: the configuration cannot run.
- *
- * @param machine - The machine.
- * @param phys - Region start.
- * @param size - Bytes.
- * @returns Never.
- * @throws InputError (code `outside_ram`) naming the RAM to give.
- * @remarks Context: workload build time.
- */
-export function notRam(machine: Machine, phys: number, size: number): never {
-  throw new InputError(
-    'outside_ram',
-    `machine.ramBytes: the workload keeps ${size} bytes of buffers at 0x${phys.toString(16)}, which is not RAM of this machine (RAM ends at 0x${machine.map.ramEnd.toString(16)}); the built-in workloads keep their buffers from 1 GiB up: give at least ${Math.ceil((phys + size) / 2 ** 30) + 1} GiB (--ram) or smaller knobs`,
-  );
 }
 
 /**

@@ -12,12 +12,11 @@
  * @module
  */
 import { takeSlotMap, type SlotMap } from './slot-map.js';
-import { PoolSeries } from './pool-series.js';
 import type { Device } from '../../machine/device.js';
 import type { Machine } from '../../machine/machine.js';
 import { createPrng, type Prng } from '../../machine/prng.js';
 import { DMA_ATTR_MAY_SLEEP, type DmaDirection } from '../../swiotlb/constants.js';
-import { MAP_BLOCKED, MAP_DEFERRED, type CostMeter, type DeferredCompletion, type PolicyLevels, type SwiotlbPolicy } from '../../swiotlb/policy.js';
+import { MAP_BLOCKED, MAP_DEFERRED, type CostMeter, type DeferredCompletion, type SwiotlbPolicy } from '../../swiotlb/policy.js';
 import { StatsMeter } from '../cost/stats-meter.js';
 import type { DmaDebug } from '../../dma/dma-debug.js';
 import type { PerfettoRecorder } from './perfetto.js';
@@ -27,11 +26,11 @@ import type { CostModel } from '../cost/cost-model.js';
 import { METER_FIELDS, Pricer, readMeter } from '../cost/pricer.js';
 import { EventQueue } from './event-queue.js';
 import { DeviceMetrics } from './device-metrics.js';
-import { LevelSeries } from './time-series.js';
-import { debugUnmap, notRam, observeMap, observeUnmap } from './call-observers.js';
-import { InputError } from '../../util/errors.js';
-import { PAGE_SIZE } from '../../machine/constants.js';
+import { Sampler } from './sampler.js';
+import { debugUnmap, observeMap, observeUnmap } from './call-observers.js';
+import { placeBufferRegion } from './buffer-region.js';
 import type { DataCheck } from './data-check.js';
+import { Waiters } from './waiters.js';
 
 /** A workload's stream of work on one device. */
 export interface Job {
@@ -63,8 +62,6 @@ export interface SimulationOptions {
   onProgress?: (now: number, end: number) => void;
 }
 
-/** Below this much RAM the built-in buffer layout (1 GiB up) cannot fit: regions come from the page allocator. */
-const SMALL_BOARD_RAM = 2 * 1024 ** 3;
 const EV_TICK = 0;
 const EV_SAMPLE = 1;
 /** Job events use kinds JOB_BASE + job index. */
@@ -79,14 +76,10 @@ export class Simulation {
   readonly queue = new EventQueue();
   readonly jobs: Job[] = [];
   readonly metrics = new Map<number, DeviceMetrics>();
-  readonly occupancy: LevelSeries;
-  readonly reserved: LevelSeries;
-  /** Failed maps so far (cumulative), sampled with the levels so failures share their time axis. */
-  readonly failures: LevelSeries;
+  /** The levels sampled every sampleNs. */
+  readonly samples: Sampler;
   /** The default pool's slots at the first failed map a bigger pool could fix (else taken by the caller at the end). */
   slotMap: SlotMap | null = null;
-  /** Bytes in use per slot pool (designs that expose their pools). */
-  readonly pools: PoolSeries;
   readonly pricer: Pricer;
   /** Meter totals at the start, to price the whole run by category. */
   readonly meterStart = new Float64Array(N);
@@ -95,12 +88,8 @@ export class Simulation {
   readonly #lockFree = new Map<number, number>();
   #lastDev: Device | null = null;
   #lastMetrics: DeviceMetrics | null = null;
-  readonly #waiters: { job: number; tag: number; since: number; dev: Device }[] = [];
+  readonly #waiters = new Waiters();
   readonly #meter: CostMeter;
-  readonly #deferredWaiters = new Map<number, { job: number; tag: number; since: number; size: number; phys: number; cpuPattern: number }>();
-  readonly #deferredResults = new Map<number, number>();
-  /** The sampler's levels (reused). */
-  readonly #levels: PolicyLevels = { inUseBytes: 0, reservedBytes: 0, mapFailures: 0 };
   /** A recorder or checker is attached (Perfetto, dma-debug, data check): calls tell them. */
   readonly #observed: boolean;
   /**
@@ -136,10 +125,7 @@ export class Simulation {
     readMeter(this.#meter, this.#before);
     // Recorders and checkers may query the design between calls (a lookup counts): read the meter at every call then.
     this.#carryMeter = o.policy.meterMovesOnlyInCalls === true && !this.#observed;
-    this.occupancy = new LevelSeries(o.sampleNs);
-    this.reserved = new LevelSeries(o.sampleNs);
-    this.failures = new LevelSeries(o.sampleNs);
-    this.pools = new PoolSeries(o.sampleNs);
+    this.samples = new Sampler(o.sampleNs);
   }
 
   /**
@@ -162,10 +148,7 @@ export class Simulation {
   }
 
   /**
-   * Where a driver keeps one of its buffer regions. On machines with 2 GiB of
-   * RAM or more it is `fixed` (the built-in layout, from 1 GiB up); on smaller
-   * boards the layout cannot fit, so each region is reserved from the page
-   * allocator instead (below the swiotlb pool, away from dynamic pools).
+   * Where a driver keeps one of its buffer regions (see placeBufferRegion()).
    *
    * @param fixed - The region's place in the built-in layout.
    * @param bytes - Its size.
@@ -174,15 +157,7 @@ export class Simulation {
    * @remarks Context: workload build time (before the run).
    */
   bufferRegion(fixed: number, bytes: number): number {
-    const m = this.o.machine;
-    if (m.map.ramBytes >= SMALL_BOARD_RAM) {
-      if (!m.map.isRam(fixed, bytes)) notRam(m, fixed, bytes);
-      return fixed;
-    }
-    const size = Math.ceil(bytes / PAGE_SIZE) * PAGE_SIZE;
-    const at = size === 0 ? -1 : m.pages.reserveTopDown(size, PAGE_SIZE, m.map.ramEnd);
-    if (at < 0) throw new InputError('no_memory', `machine.ramBytes: the workload's buffers need another ${size} bytes and this ${m.map.ramBytes}-byte machine has no free range that large: give more RAM (--ram) or smaller knobs`);
-    return at;
+    return placeBufferRegion(this.o.machine, fixed, bytes);
   }
 
   /**
@@ -275,10 +250,10 @@ export class Simulation {
     if (dma === DMA_MAPPING_ERROR) this.#failed(m, size, end);
     else if (dma === MAP_DEFERRED) {
       m.deferred++;
-      this.#deferredWaiters.set(this.o.policy.stats(end).deferred, { job, tag, since: end, size, phys, cpuPattern });
+      this.#waiters.defer(this.o.policy.stats(end).deferred, { job, tag, since: end, size, phys, cpuPattern });
     } else if (dma === MAP_BLOCKED) {
       m.blocked++;
-      this.#waiters.push({ job, tag, since: end, dev });
+      this.#waiters.block({ job, tag, since: end, dev });
     }
   }
 
@@ -304,13 +279,13 @@ export class Simulation {
     m.unmaps++;
     m.unmapNs.record(end - t);
     m.addLive(-size);
-    if (this.#waiters.length > 0) this.#wake(end);
+    if (this.#waiters.blocked > 0) this.#wake(end);
     return end;
   }
 
   /** Wake the first blocked caller: it retries at `end`. */
   #wake(end: number): void {
-    const w = this.#waiters.shift()!;
+    const w = this.#waiters.wakeFirst();
     this.dev(w.dev).waitNs.record(end - w.since);
     this.schedule(end, w.job, w.tag);
   }
@@ -323,10 +298,7 @@ export class Simulation {
    * @returns The DMA address, or undefined when no deferred map completed for it.
    */
   takeDeferred(job: number, tag: number): number | undefined {
-    const k = job * 0x10000 + tag;
-    const v = this.#deferredResults.get(k);
-    if (v !== undefined) this.#deferredResults.delete(k);
-    return v;
+    return this.#waiters.takeResult(job, tag);
   }
 
   /**
@@ -378,38 +350,20 @@ export class Simulation {
     if (this.slotMap === null && code !== 'too_large') this.slotMap = takeSlotMap(this.o.policy, end, 'first failed map');
   }
 
-  #sample(): void {
-    const policy = this.o.policy;
-    const s = this.#levels;
-    if (policy.levels !== undefined) policy.levels(s);
-    else {
-      const st = policy.stats(this.now);
-      s.inUseBytes = st.inUseBytes;
-      s.reservedBytes = st.reservedBytes;
-      s.mapFailures = st.mapFailures;
-    }
-    this.occupancy.set(this.now, s.inUseBytes);
-    this.reserved.set(this.now, s.reservedBytes);
-    this.failures.set(this.now, s.mapFailures);
-    for (const m of this.metrics.values()) m.live.set(this.now, m.liveBytes);
-    const pools = policy.slotPools?.();
-    if (pools !== undefined) this.pools.sample(this.now, pools);
-    this.o.perfetto?.counters(this.now, s.inUseBytes, s.reservedBytes);
-  }
+
 
   /** Deliver the deferred maps the policy completed: the waiting job resumes with its bounce address. */
   #completeDeferred(done: readonly DeferredCompletion[], t: number, onDeferred: (ticket: number, tlb: number, at: number) => void): void {
     for (const c of done) {
-      const w = this.#deferredWaiters.get(c.ticket);
+      const w = this.#waiters.completed(c.ticket);
       onDeferred(c.ticket, c.tlb, c.at);
       if (w === undefined) continue;
-      this.#deferredWaiters.delete(c.ticket);
       const dev = this.jobs[w.job]!.device;
       const m = this.dev(dev);
       m.waitNs.record(c.at - w.since);
       m.addLive(w.size);
       m.bytesMapped += w.size;
-      this.#deferredResults.set(w.job * 0x10000 + w.tag, c.tlb + dev.dmaOffset);
+      this.#waiters.setResult(w.job, w.tag, c.tlb + dev.dmaOffset);
       this.o.debug?.map(dev, c.tlb + dev.dmaOffset, w.size, c.request.dir, c.at, `${dev.name} deferred map completed at t=${Math.round(c.at)} ns`);
       this.o.data?.afterMap(dev, c.tlb + dev.dmaOffset, w.phys, w.size, c.request.dir, c.at, w.cpuPattern);
       this.schedule(Math.max(c.at, t), w.job, w.tag);
@@ -439,7 +393,7 @@ export class Simulation {
       if ((++this.events & 0xffff) === 0) this.o.onProgress?.(t, end);
       if (kind >= JOB_BASE) jobs[kind - JOB_BASE]!.onEvent(this, ref);
       else if (kind === EV_SAMPLE) {
-        this.#sample();
+        this.samples.sample(t, policy, this.metrics.values(), this.o.perfetto);
         q.push(t + this.o.sampleNs, EV_SAMPLE, 0);
       } else if (t === this.#tickAt) this.#tickAt = -1;
       // A job's call may have queued background work (a growth worker), and a tick runs it: run it when due.
