@@ -7,7 +7,9 @@
  * @module
  */
 import { runConfig } from '../src/lab/run.js';
-import { effectiveConfig } from '../src/lab/run-config.js';
+import { nvmeRunConfig } from './lab-config.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { runSweep } from '../src/lab/sweep/sweep.js';
 import { parseAxis } from '../src/lab/sweep/grid.js';
 
@@ -24,21 +26,18 @@ export interface LabBench {
  * @returns Measurements.
  */
 export async function runLabBench(log: (s: string) => void): Promise<LabBench> {
-  // The floor's own run: ten simulated minutes (a shorter run extrapolated overstates it: the JIT warms up early in it).
+  // The floor's own run: ten simulated minutes (a shorter run extrapolated overstates it: the JIT warms up early in it),
+  // in a fresh process like the core cases, so the cases run before it leave no JIT or heap state behind.
   const seconds = 600;
-  const c = effectiveConfig({
-    durationMs: seconds * 1000,
-    cmdline: 'swiotlb=force',
-    machine: { confidential: false },
-    workload: { name: 'nvme-randread', knobs: { bs: 4096, iodepth: 16, jobs: 2, latencyUs: 300 } },
-  });
-  const t0 = process.hrtime.bigint();
-  const r = runConfig(c);
-  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-  const requests = r.devices.reduce((a, d) => a + (d.requests as number), 0);
+  const script = fileURLToPath(new URL('./lab-case.ts', import.meta.url));
+  const child = spawnSync(process.execPath, ['--import', 'tsx/esm', script, String(seconds)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`bench lab run failed: ${child.stderr}`);
+  const { requests, wallSeconds: wall } = JSON.parse(child.stdout) as { requests: number; wallSeconds: number };
   const nvme = { simulatedSeconds: seconds, requests, iops: requests / seconds, wallSeconds: wall, requestsPerWallSecond: requests / wall, tenMinuteRunWallSeconds: wall };
   log(`lab nvme: ${Math.round(nvme.iops)} IOPS simulated for ${seconds} s (${requests} requests) in ${wall.toFixed(1)} s of wall time`);
-  // A short sweep (thread start-up dominates) and a longer one (throughput); the JIT is warm for both after the NVMe run.
+  // Warm this process's JIT (not measured), so the sweeps below measure threads and throughput, not compilation.
+  runConfig(nvmeRunConfig(5));
+  // A short sweep (thread start-up dominates) and a longer one (throughput).
   const axes = [parseAxis('policy=fixed|growing|reuse-pool|throttle'), parseAxis('cmdline=swiotlb=2048|swiotlb=8192')];
   const sweep: LabBench['sweep'] = [];
   for (const ms of [100, 3000]) {
