@@ -72,32 +72,14 @@ export class Pricer {
   }
 
   /**
-   * Price the work between two snapshots.
-   *
-   * @param before - Snapshot before the call.
-   * @param after - Snapshot after the call.
-   * @returns Nanoseconds.
-   * @remarks Context: any. No allocation.
-   */
-  price(before: Float64Array, after: Float64Array): number {
-    const u = this.#unit;
-    let ns = 0;
-    for (let i = 0; i < u.length; i++) {
-      const d = after[i]! - before[i]!;
-      if (d !== 0) ns += d * u[i]!; // a field that did not move adds nothing (not even -0)
-    }
-    return ns;
-  }
-
-  /**
    * Price the work a meter counted since a snapshot and move the snapshot up
-   * to the meter's current values. The sum is price(before, readMeter(m)),
-   * field by field in METER_FIELDS order (so the result is bit-identical);
-   * the meter is read once, and the snapshot is then the meter as the call
-   * left it (the next call may start from it, see Simulation). Written out
-   * field by field: a call's cost is priced twice per simulated request, and
-   * a loop over a second snapshot array was a measurable part of the lab's
-   * time (about 5 % of a long NVMe run).
+   * to the meter's current values. The sum is each moved field's priceOf()
+   * in METER_FIELDS order, so it is the same to the last bit however the
+   * snapshots were taken; the meter is read once, and the snapshot is then
+   * the meter as the call left it (the next call may start from it, see
+   * Simulation). Written out field by field: a call's cost is priced twice
+   * per simulated request, and a loop over a second snapshot array was a
+   * measurable part of the lab's time (about 5 % of a long NVMe run).
    *
    * @param m - The meter.
    * @param snap - Snapshot taken with readMeter() (or left by this function) before the call; updated in place.
