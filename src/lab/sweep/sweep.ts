@@ -44,83 +44,83 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const all = expandGrid(o.axes);
   const mine = all.map((point, index) => ({ index, point })).filter((p) => p.index % o.shard.count === o.shard.index - 1);
   const out: SweepResult['points'] = [];
-  let done = 0;
+  // The sweep is over when every point's outcome is in (a thread still booting then is stopped), or when a thread fails.
+  let allIn!: () => void;
+  let failed!: (e: unknown) => void;
+  const complete = new Promise<void>((resolve, reject) => {
+    allIn = resolve;
+    failed = reject;
+  });
   const finished = (index: number, point: SweepPoint['point'], outcome: PointOutcome): void => {
     out.push({ index, point, outcome });
-    o.progress?.(++done, mine.length);
+    o.progress?.(out.length, mine.length);
+    if (out.length === mine.length) allIn();
   };
+  if (mine.length === 0) allIn();
   // The main thread is one of the workers: `workers` 2 starts one thread, so a short sweep never waits for threads to boot.
-  const queue = [...mine];
+  // Every worker takes the next point itself through a shared counter when it is free, so no point waits behind a
+  // long one in a busy thread's queue, and a thread still booting when the points run out takes none.
   const local = o.mainThreadRuns ?? true;
   const workers = Math.max(1, Math.min(o.workers, mine.length));
-  const threads = Array.from({ length: local ? workers - 1 : workers }, () => new SweepThread(o.base, queue, finished, workers));
-  for (let next = local ? queue.shift() : undefined; next !== undefined; next = queue.shift()) {
-    finished(next.index, next.point, runPoint(o.base, next.point));
-    // Let the threads' results in (and hand them their next points) between two local points.
-    if (threads.length > 0) await new Promise((resolve) => setImmediate(resolve));
+  const claim = new Int32Array(new SharedArrayBuffer(4));
+  const threads = Array.from({ length: local ? workers - 1 : workers }, () => new SweepThread({ base: o.base, points: mine, claim }, finished, failed));
+  try {
+    if (local) {
+      for (let i = Atomics.add(claim, 0, 1); i < mine.length; i = Atomics.add(claim, 0, 1)) {
+        const next = mine[i]!;
+        finished(next.index, next.point, runPoint(o.base, next.point));
+        // Let the threads' results in between two local points (progress stays current).
+        if (threads.length > 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    await complete;
+  } finally {
+    await Promise.all(threads.map((t) => t.stop()));
   }
-  for (const t of threads) t.stopIfIdle();
-  await Promise.all(threads.map((t) => t.done));
   out.sort((a, b) => a.index - b.index);
   return { schemaVersion: 1, base: o.base, axes: o.axes, total: all.length, shard: o.shard, points: out };
 }
 
 type SweepPoint = SweepResult['points'][number];
 
-/** Most points a thread holds at once (it runs one while the others wait in its port). */
-const MAX_IN_FLIGHT = 4;
+/** What a sweep thread is started with (its workerData). */
+export interface SweepThreadData {
+  base: Record<string, unknown>;
+  points: Omit<SweepPoint, 'outcome'>[];
+  /** Index into points of the next point to take (shared by every worker; taken with Atomics.add). */
+  claim: Int32Array;
+}
 
 /**
- * One worker thread running points from a shared queue until it is empty.
+ * One worker thread taking points through the shared counter until none is left.
  */
 class SweepThread {
   readonly #w: Worker;
-  readonly #sent = new Map<number, SweepPoint['point']>();
-  readonly #queue: Omit<SweepPoint, 'outcome'>[];
-  /** Resolves when the thread has stopped with every point it took finished; rejects if it failed. */
-  readonly done: Promise<void>;
 
   /**
-   * @param base - Base config.
-   * @param queue - Points left (shared with the other workers; taken from the front).
+   * @param data - Base config, the shard's points and the shared counter.
    * @param finished - Called with each point's outcome.
-   * @param workers - Workers sharing the queue (the main thread included).
+   * @param failed - Called if the thread fails (an error, or a stop with a non-zero code) before the sweep is over.
    */
-  constructor(base: Record<string, unknown>, queue: Omit<SweepPoint, 'outcome'>[], finished: (index: number, point: SweepPoint['point'], outcome: PointOutcome) => void, workers: number) {
-    const w = new Worker(new URL('./worker-boot.mjs', import.meta.url));
+  constructor(data: SweepThreadData, finished: (index: number, point: SweepPoint['point'], outcome: PointOutcome) => void, failed: (e: unknown) => void) {
+    const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: data });
     this.#w = w;
-    this.#queue = queue;
-    const sent = this.#sent;
-    this.done = new Promise<void>((resolve, reject) => {
-      // Points are sent once the thread is ready. A thread holds its share of what is left (at most MAX_IN_FLIGHT):
-      // the main thread hands out points only between two of its own, so a thread must not run dry meanwhile,
-      // and near the end no thread sits on points another could start at once.
-      const feed = (): void => {
-        while (sent.size < Math.max(1, Math.min(MAX_IN_FLIGHT, Math.floor((queue.length + sent.size) / workers)))) {
-          const next = queue.shift();
-          if (next === undefined) break;
-          sent.set(next.index, next.point);
-          w.postMessage({ index: next.index, base, point: next.point });
-        }
-        if (sent.size === 0) void w.terminate();
-      };
-      w.on('message', (msg: { index: number; outcome: PointOutcome } | { ready: true }) => {
-        if ('ready' in msg) return feed();
-        const point = sent.get(msg.index)!;
-        sent.delete(msg.index);
-        finished(msg.index, point, msg.outcome);
-        feed();
-      });
-      w.once('error', reject);
-      w.once('exit', () => (sent.size === 0 ? resolve() : reject(new Error(`a sweep worker stopped with ${sent.size} point(s) unfinished`))));
+    const byIndex = new Map(data.points.map((p) => [p.index, p.point] as const));
+    w.on('message', (msg: { index: number; outcome: PointOutcome }) => finished(msg.index, byIndex.get(msg.index)!, msg.outcome));
+    w.once('error', failed);
+    w.once('exit', (code) => {
+      if (code !== 0) failed(new Error(`a sweep worker stopped with exit code ${code}`));
     });
-    // A failure is reported where the sweep awaits this; until then it must not count as unhandled.
-    this.done.catch(() => {});
   }
 
-  /** Stop the thread if the queue is empty and it holds no point (the queue ran dry before it was ready). */
-  stopIfIdle(): void {
-    if (this.#queue.length === 0 && this.#sent.size === 0) void this.#w.terminate();
+  /**
+   * Stop the thread (it has no point left to run once every outcome is in).
+   *
+   * @returns Resolves when it has stopped.
+   */
+  async stop(): Promise<void> {
+    this.#w.removeAllListeners('exit');
+    await this.#w.terminate();
   }
 }
 

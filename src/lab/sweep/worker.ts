@@ -1,17 +1,14 @@
 /**
- * Sweep worker thread: runs the points it is sent and posts each outcome back.
+ * Sweep worker thread: takes points through the sweep's shared counter until
+ * none is left, and posts each outcome back.
  *
  * @module
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { runPoint } from './point.js';
+import type { SweepThreadData } from './sweep.js';
 
-parentPort!.on('message', (msg: { index: number; base: Record<string, unknown>; point: Record<string, unknown> } | null) => {
-  if (msg === null) {
-    parentPort!.close();
-    return;
-  }
-  parentPort!.postMessage({ index: msg.index, outcome: runPoint(msg.base, msg.point) });
-});
-// Loaded and ready: the sweep sends points only now, so the main thread is not left waiting on a thread that is still booting.
-parentPort!.postMessage({ ready: true });
+const { base, points, claim } = workerData as SweepThreadData;
+for (let i = Atomics.add(claim, 0, 1); i < points.length; i = Atomics.add(claim, 0, 1)) {
+  parentPort!.postMessage({ index: points[i]!.index, outcome: runPoint(base, points[i]!.point) });
+}
