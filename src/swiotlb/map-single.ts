@@ -242,7 +242,6 @@ export function swiotlbTblUnmapSingle(mem: IoTlbMem, dev: Device, tlb: number, m
   releaseInPool(mem, pool, dev, tlb);
 }
 
-
 /**
  * The pool of a bounce address handed back by an unmap or a sync. On 6.11+
  * these functions are the wrappers that look the pool up (swiotlb_find_pool(),

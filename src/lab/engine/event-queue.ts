@@ -159,16 +159,11 @@ export class EventQueue {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const p = parent * STRIDE;
-      const pt = h[p + T]!;
-      if (pt < time || (pt === time && h[p + Q]! < seq)) break;
+      if (entryBefore(h, p, time, seq)) break;
       move(h, i * STRIDE, p);
       i = parent;
     }
-    const at = i * STRIDE;
-    h[at + T] = time;
-    h[at + Q] = seq;
-    h[at + KH] = kh;
-    h[at + R] = ref;
+    place(h, i * STRIDE, time, seq, kh, ref);
   }
 
   /** Place an entry at the root hole of a heap of n entries, moving smaller children up. */
@@ -179,25 +174,16 @@ export class EventQueue {
       let c = 2 * i + 1;
       if (c >= n) break;
       let ci = c * STRIDE;
-      if (c + 1 < n) {
-        const ri = ci + STRIDE;
-        const rt = h[ri + T]!;
-        const ct = h[ci + T]!;
-        if (rt < ct || (rt === ct && h[ri + Q]! < h[ci + Q]!)) {
-          c++;
-          ci = ri;
-        }
+      if (c + 1 < n && entryBefore(h, ci + STRIDE, h[ci + T]!, h[ci + Q]!)) {
+        c++;
+        ci += STRIDE;
       }
-      const ct = h[ci + T]!;
-      if (lt < ct || (lt === ct && lq < h[ci + Q]!)) break;
+      // Sequences are unique, so "the child is not before it" means "it is before the child".
+      if (!entryBefore(h, ci, lt, lq)) break;
       move(h, i * STRIDE, ci);
       i = c;
     }
-    const at = i * STRIDE;
-    h[at + T] = lt;
-    h[at + Q] = lq;
-    h[at + KH] = lkh;
-    h[at + R] = lr;
+    place(h, i * STRIDE, lt, lq, lkh, lr);
   }
 
   #grow(): void {
@@ -205,6 +191,20 @@ export class EventQueue {
     bigger.set(this.#h);
     this.#h = bigger;
   }
+}
+
+/** Whether the heap entry at offset `at` comes out before (time, seq): by time, then by sequence (read only on a tie). */
+function entryBefore(h: Float64Array, at: number, time: number, seq: number): boolean {
+  const t = h[at + T]!;
+  return t < time || (t === time && h[at + Q]! < seq);
+}
+
+/** Write a heap entry at offset `at`. */
+function place(h: Float64Array, at: number, time: number, seq: number, kh: number, ref: number): void {
+  h[at + T] = time;
+  h[at + Q] = seq;
+  h[at + KH] = kh;
+  h[at + R] = ref;
 }
 
 /** Copy the heap entry at `from` to `to` (offsets into the array). */

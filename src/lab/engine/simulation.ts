@@ -122,7 +122,7 @@ export class Simulation {
     this.#unmapCallNs = o.costs.unmapCallNs;
     this.#meter = o.policy.meter ?? new StatsMeter(o.policy, () => this.now);
     readMeter(this.#meter, this.meterStart);
-    readMeter(this.#meter, this.#before);
+    this.#before.set(this.meterStart);
     // Recorders and checkers may query the design between calls (a lookup counts): read the meter at every call then.
     this.#carryMeter = o.policy.meterMovesOnlyInCalls === true && !this.#observed;
     this.samples = new Sampler(o.sampleNs);

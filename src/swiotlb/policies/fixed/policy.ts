@@ -215,17 +215,18 @@ export class FixedPolicy implements SwiotlbPolicy {
 
   /** {@inheritDoc SwiotlbPolicy.stats} */
   stats(now: number): PolicyStats {
-    const reserved = this.mem.nslabs * IO_TLB_SIZE;
+    // The sampled levels are the same fields: take them from levels() so the two cannot disagree.
+    const levels: PolicyLevels = { inUseBytes: 0, reservedBytes: 0, mapFailures: 0 };
+    this.levels(levels);
     return {
       ...emptyStats(this.name),
       ...allocatorCounts([this.mem]),
       ...this.#sharing.counts(),
+      ...levels,
       failuresByCode: { ...this.#failuresByCode },
-      reservedBytes: reserved,
-      peakReservedBytes: reserved,
-      inUseBytes: memUsed(this.mem) * IO_TLB_SIZE,
+      peakReservedBytes: levels.reservedBytes,
       peakInUseBytes: this.#peakUsed * IO_TLB_SIZE,
-      reservedByteNs: reserved * now,
+      reservedByteNs: levels.reservedBytes * now,
       pools: this.mem.pools.length,
     };
   }
