@@ -15,7 +15,7 @@ function meta(name: string): Record<string, number> {
 
 test('replay matches every decision of the real 6.1 kernel on every bundled oracle capture', async () => {
   const traces = builtinTraces();
-  assert.ok(traces.length >= 7, 'the five sample captures and two made in this project');
+  assert.ok(traces.length >= 12, 'the five sample captures and seven made in this project');
   for (const t of traces) {
     const name = t.split('/').slice(-2)[0]!;
     const r = await replayTraceFile(t, { kernel: '6.1' });
