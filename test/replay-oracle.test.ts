@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { replayTraceFile } from '../src/lab/replay/replay-file.js';
 import { builtinTraces, BUILTIN_TRACES } from '../src/cli/replay-command.js';
 
@@ -15,7 +17,7 @@ function meta(name: string): Record<string, number> {
 
 test('replay matches every decision of the real 6.1 kernel on every bundled oracle capture', async () => {
   const traces = builtinTraces();
-  assert.ok(traces.length >= 12, 'the five sample captures and seven made in this project');
+  assert.ok(traces.length >= 14, 'the five sample captures and nine made in this project');
   for (const t of traces) {
     const name = t.split('/').slice(-2)[0]!;
     const r = await replayTraceFile(t, { kernel: '6.1' });
@@ -58,4 +60,21 @@ test('replay with the reference scan gives the same result as the fast search', 
   const b = await replayTraceFile(f, { searchImpl: 'scan' });
   assert.equal(a.mismatched, 0);
   assert.deepEqual(a.counters, b.counters);
+});
+
+test('the IDE captures exercise the segment boundary rule: told the device has none, the model parts from the kernel', async () => {
+  // ata_piix sets a 64 KiB DMA boundary (segbnd=0xffff): 32-slot maps must start on a 32-slot boundary.
+  const src = join(BUILTIN_TRACES, 'ide_small2048_smp2', 'trace.txt.gz');
+  const text = gunzipSync(readFileSync(src)).toString('utf8');
+  assert.ok(text.includes('segbnd=0xffff '));
+  const dir = mkdtempSync(join(tmpdir(), 'swiotlb-boundary-'));
+  try {
+    const f = join(dir, 'trace.txt');
+    writeFileSync(f, text.replaceAll('segbnd=0xffff ', 'segbnd=0xffffffff '));
+    const r = await replayTraceFile(f, { kernel: '6.1' });
+    assert.ok(r.mismatched > 0);
+    assert.match(r.firstMismatch!.text, /map_found/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
