@@ -37,6 +37,7 @@ import { ReplayTally } from './replay-tally.js';
 import { DmaDebug } from '../../dma/dma-debug.js';
 import { DmaEventReplayer, type DmaReplayDevice } from './dma-replay.js';
 import type { DmaTraceEvent } from '../trace/dma-events.js';
+import { poolLineBusy, seedInitialState, type InitialMapping, type InitialState } from './initial-state.js';
 
 interface PendingMap {
   readonly kind: 'map';
@@ -68,6 +69,15 @@ export interface ReplayEngineOptions {
   check?: boolean;
   /** min_align_mask / boundary per device name, for dma:* traces (they do not print them). */
   devices?: ReadonlyMap<string, DmaReplayDevice>;
+  /** Mappings live before the trace starts (scanInitialMappings()); needed when the first pool line shows slots in use. */
+  initialMappings?: readonly InitialMapping[];
+}
+
+/** Thrown when the first pool line shows slots in use and no initial mappings were given: scan the trace for them, then replay again. */
+export class NeedsInitialMappings extends Error {
+  constructor() {
+    super('the first pool line shows slots in use: the mappings live at the start are needed');
+  }
 }
 
 /** Largest pool a trace may ask the replay to model (2^24 slots, 32 GiB): the slot arrays are allocated up front. */
@@ -87,6 +97,8 @@ export class ReplayEngine {
   readonly debug: DmaDebug | null;
   /** The dma:* replayer, created at the first dma:* event. */
   dmaReplayer: DmaEventReplayer | null = null;
+  /** How the pool was seeded from the trace's first pool line, or null before it (or without one). */
+  initialState: InitialState | null = null;
   readonly #bouncedCpus = new Set<number>();
   readonly #devices = new Map<string, Device>();
   readonly #stacks = new Map<number, (PendingMap | PendingUnmap)[]>();
@@ -147,7 +159,7 @@ export class ReplayEngine {
       case 'sync_for_cpu':
       case 'sync_for_device': {
         const mem = this.#requireMem(ev.line);
-        const dev = this.#device(ev.dev, ev.name, 0, MASK_ALL, ev.line);
+        const dev = this.#device(ev.dev, ev.name, null, null, ev.line);
         this.tally.syncs++;
         this.debug?.sync(dev, ev.tlb, ev.size, ev.dir as DmaDirection, `${this.#file}:${ev.line}`);
         if (ev.kind === 'sync_for_cpu') swiotlbSyncSingleForCpu(mem, dev, ev.tlb, ev.size, ev.dir as DmaDirection);
@@ -223,6 +235,7 @@ export class ReplayEngine {
         throw new InputError('bad_pool', `Pool line has nslabs=${ev.nslabs} nareas=${ev.nareas}: expected nareas to divide nslabs`, { file: this.#file, line: ev.line });
       }
       this.#build(ev.start, ev.nslabs, ev.nareas, ev.force, 'trace', ev.line);
+      this.#seed(ev);
     }
     // Every pool line is a snapshot at an idle moment: compare each area's used and index.
     const pool = this.mem!.pools[0]!;
@@ -235,17 +248,38 @@ export class ReplayEngine {
     }
   }
 
-  #device(key: string, name: string | null, minAlign: number, segbnd: number, line: number): Device {
-    let dev = this.#devices.get(key);
-    if (dev === undefined) {
-      try {
-        dev = createDevice({ name: name ?? key, minAlignMask: minAlign, segmentBoundaryMask: segbnd === 0 ? MASK_ALL : segbnd });
-      } catch (e) {
-        if (e instanceof InputError) throw new InputError(e.code, e.message, { file: this.#file, line });
-        throw e;
-      }
-      this.#devices.set(key, dev);
+  /** Start from the state of the first pool line: its area indexes, and the slots of mappings made before the capture. */
+  #seed(ev: PoolEvent): void {
+    const initial = this.#opts.initialMappings;
+    if (initial === undefined && poolLineBusy(ev)) throw new NeedsInitialMappings();
+    this.initialState = seedInitialState(this.mem!, ev, initial ?? []);
+    if (this.debug === null || initial === undefined) return;
+    for (const m of initial) {
+      this.debug.map(this.#device(m.dev, m.name, m.minalign, null, m.line), m.tlb, m.size, m.dir as DmaDirection, ev.line, `${this.#file}:${ev.line} (live when the capture started)`);
     }
+  }
+
+  /**
+   * The device of a trace event, by its `dev=` key. Events print what they
+   * know: maps the min_align_mask and boundary, unmaps the min_align_mask,
+   * syncs neither (null). A trace that starts mid-life may show a device
+   * first in a sync or unmap, so a later event that knows more replaces the
+   * guessed values.
+   */
+  #device(key: string, name: string | null, minAlign: number | null, segbnd: number | null, line: number): Device {
+    const boundary = segbnd === null ? null : segbnd === 0 ? MASK_ALL : segbnd;
+    const old = this.#devices.get(key);
+    if (old !== undefined && (minAlign === null || old.minAlignMask === minAlign) && (boundary === null || old.segmentBoundaryMask === boundary)) return old;
+    let dev: Device;
+    try {
+      dev = createDevice({ name: name ?? old?.name ?? key, minAlignMask: minAlign ?? old?.minAlignMask ?? 0, segmentBoundaryMask: boundary ?? old?.segmentBoundaryMask ?? MASK_ALL });
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(e.code, e.message, { file: this.#file, line });
+      throw e;
+    }
+    // The same device, better known: it keeps its id (dma-debug's mappings are keyed by it).
+    if (old !== undefined) dev = { ...dev, id: old.id };
+    this.#devices.set(key, dev);
     return dev;
   }
 
@@ -323,7 +357,7 @@ export class ReplayEngine {
 
   #unmap(ev: UnmapSingleEvent): void {
     const mem = this.mem!;
-    const dev = this.#device(ev.dev, ev.name, ev.minalign, MASK_ALL, ev.line);
+    const dev = this.#device(ev.dev, ev.name, ev.minalign, null, ev.line);
     this.tally.unmaps++;
     this.debug?.unmap(dev, ev.tlb, ev.msz, ev.dir as DmaDirection, `${this.#file}:${ev.line}`, ev.line);
     swiotlbTblUnmapSingle(mem, dev, ev.tlb, ev.msz, ev.dir as DmaDirection, ev.attrs);

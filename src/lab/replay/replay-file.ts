@@ -8,7 +8,8 @@ import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 import { readTrace } from '../trace/reader.js';
-import { ReplayEngine, type ReplayEngineOptions } from './replay-engine.js';
+import { NeedsInitialMappings, ReplayEngine, type ReplayEngineOptions } from './replay-engine.js';
+import { scanInitialMappings } from './initial-state.js';
 import type { ReplayResult } from './replay-types.js';
 import { memUsed } from '../../swiotlb/io-tlb-mem.js';
 import { newCounters } from '../../swiotlb/io-tlb-mem.js';
@@ -32,9 +33,26 @@ export interface ReplayFileOptions extends ReplayEngineOptions {
  * @remarks Context: process context; streams the file, memory flat in its length.
  */
 export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}): Promise<ReplayResult> {
-  const engine = new ReplayEngine(path, opts);
-  const stats = await readTrace(path, { file: path, lenient: opts.lenient ?? false, onEvent: (ev) => engine.onEvent(ev), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  let engine = new ReplayEngine(path, opts);
+  const read = (e: ReplayEngine): ReturnType<typeof readTrace> =>
+    readTrace(path, { file: path, lenient: opts.lenient ?? false, onEvent: (ev) => e.onEvent(ev), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  let stats: Awaited<ReturnType<typeof readTrace>>;
+  try {
+    stats = await read(engine);
+  } catch (e) {
+    if (!(e instanceof NeedsInitialMappings)) throw e;
+    // The capture started on a pool in use: find the mappings live then (a first pass), and replay from that state.
+    const initialMappings = await scanInitialMappings(path, opts.lenient ?? false);
+    engine = new ReplayEngine(path, { ...opts, initialMappings });
+    stats = await read(engine);
+  }
   const t = engine.tally;
+  const init = engine.initialState;
+  if (init !== null && init.unplaced > 0) {
+    t.warnings.unshift(
+      `${init.unplaced} of the ${init.slotsInUse} slots in use when the capture started (pool line at line ${init.line}) belong to mappings the trace never unmaps: the replay cannot place them, so searches that meet them may decide differently`,
+    );
+  }
   const pending = engine.pendingCalls();
   // Put first so no warning cap can hide it; pendingAtEnd says the same as data.
   if (pending > 0) t.warnings.unshift(`${pending} map/unmap calls had no return or release at the end of the trace (truncated capture?)`);
@@ -86,6 +104,7 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
     dma: engine.dmaReplayer === null ? null : { directMaps: engine.dmaReplayer.directMaps, directOps: engine.dmaReplayer.directOps, allocs: engine.dmaReplayer.allocs, liveAtEnd: engine.dmaReplayer.live() },
     bouncedEvents: t.bounced,
     pendingAtEnd: pending,
+    initialState: init,
     dmaDebug: engine.debug === null ? null : { counts: engine.debug.counts, findings: engine.debug.findings, liveAtEnd: engine.debug.live().length },
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { SwiotlbCounters } from '../../swiotlb/io-tlb-mem.js';
 import type { DebugCode, DebugFinding } from '../../dma/dma-debug.js';
+import type { InitialState } from './initial-state.js';
 
 /** The pool configuration the replay rebuilt from the trace. */
 export interface ReplayPoolConfig {
@@ -76,6 +77,8 @@ export interface ReplayResult {
   bouncedEvents: number;
   /** Calls with no return or release when the trace ended (non-zero: a truncated capture). */
   pendingAtEnd: number;
+  /** The state the replay started from, taken from the trace's first pool line (null without one). */
+  initialState: InitialState | null;
   /** DMA-API debugging of the trace's calls (--check), or null. */
   dmaDebug: { counts: Partial<Record<DebugCode, number>>; findings: DebugFinding[]; liveAtEnd: number } | null;
 }
