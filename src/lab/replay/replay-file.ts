@@ -4,7 +4,8 @@
  * @module
  */
 import { canonicalJson, sha256File, sha256Text } from '../../util/digest.js';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 import { readTrace } from '../trace/reader.js';
@@ -47,6 +48,7 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
     stats = await read(engine);
   }
   const t = engine.tally;
+  t.warnings.unshift(...completenessWarnings(path, stats.overwritten));
   const init = engine.initialState;
   if (init !== null && init.unplaced > 0) {
     t.warnings.unshift(
@@ -99,6 +101,7 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
     warnings: [...t.warnings],
     unknownEvents: { ...stats.unknownByName },
     lostEvents: stats.lost.events,
+    overwrittenEvents: stats.overwritten,
     malformedLines: stats.malformed.total,
     gzip: stats.gzip,
     dma: engine.dmaReplayer === null ? null : { directMaps: engine.dmaReplayer.directMaps, directOps: engine.dmaReplayer.directOps, allocs: engine.dmaReplayer.allocs, liveAtEnd: engine.dmaReplayer.live() },
@@ -107,6 +110,31 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
     initialState: init,
     dmaDebug: engine.debug === null ? null : { counts: engine.debug.counts, findings: engine.debug.findings, liveAtEnd: engine.debug.live().length },
   };
+}
+
+/**
+ * What says a capture is incomplete besides its own `[LOST]` lines: the
+ * ftrace header's count of events the ring buffer overwrote, and the capture
+ * script's side file (`STEM.meta.txt` next to `STEM.txt[.gz]`) with its
+ * ring-buffer losses and missed kprobe hits. A missed unmap leaves slots in
+ * use in the model that the kernel freed, so every later decision may differ.
+ *
+ * @param path - The trace.
+ * @param overwritten - Events the header says were overwritten.
+ * @returns Warnings, most important first.
+ */
+function completenessWarnings(path: string, overwritten: number): string[] {
+  const out: string[] = [];
+  const meta = path.replace(/(\.txt)?(\.gz)?$/, '') + '.meta.txt';
+  if (meta !== path && existsSync(meta)) {
+    const text = readFileSync(meta, 'utf8');
+    const misses = Number(/^kprobe_misses=(\d+)$/m.exec(text)?.[1] ?? 0);
+    const lost = Number(/^lost_events=(\d+)$/m.exec(text)?.[1] ?? 0);
+    if (misses > 0) out.push(`the capture missed ${misses} kprobe hits (${basename(meta)}): calls are missing from the trace, so decisions after the first of them may differ from the kernel's without the model being wrong`);
+    if (lost > 0) out.push(`the capture lost ${lost} events in the ring buffer (${basename(meta)}): the trace is incomplete`);
+  }
+  if (overwritten > 0) out.push(`the ring buffer overwrote ${overwritten} events before the trace was read (ftrace header entries-in-buffer/entries-written): the trace lacks its beginning or gaps, so decisions may differ from the kernel's without the model being wrong`);
+  return out;
 }
 
 /**

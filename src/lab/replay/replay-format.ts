@@ -13,6 +13,33 @@ function plain(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
+/** Events the capture lost, as far as the trace and its side file tell (ring buffer, overwritten). */
+function incomplete(r: ReplayResult): boolean {
+  return r.lostEvents > 0 || r.overwrittenEvents > 0 || r.warnings.some((w) => w.startsWith('the capture missed') || w.startsWith('the capture lost'));
+}
+
+/**
+ * The verdict on one replay: OK when decisions were compared and all
+ * matched, NOTHING when the trace had no decision to compare (swiotlb_bounced
+ * alone), MISMATCH otherwise (INCOMPLETE when the capture is known to miss
+ * events, which alone can explain the difference).
+ *
+ * @param r - The result.
+ * @returns One word.
+ * @remarks Context: any; pure.
+ */
+export function replayVerdict(r: ReplayResult): 'OK' | 'NOTHING' | 'MISMATCH' | 'INCOMPLETE' {
+  if (r.mismatched > 0) return incomplete(r) ? 'INCOMPLETE' : 'MISMATCH';
+  return r.matched === 0 ? 'NOTHING' : 'OK';
+}
+
+const VERDICT_TEXT = {
+  OK: 'OK: every decision matches the kernel',
+  NOTHING: 'NOTHING TO COMPARE: the trace has no decision of the kernel to check (see the warnings)',
+  MISMATCH: 'MISMATCH',
+  INCOMPLETE: 'MISMATCH, and the capture is incomplete (see the warnings): the missing events can explain it',
+} as const;
+
 /**
  * Format one replay result for people.
  *
@@ -30,7 +57,11 @@ export function formatReplay(r: ReplayResult): string {
       `pool       ${hex(r.pool.start)}-${hex(r.pool.end)}  ${r.pool.nslabs} slots (${(r.pool.nslabs * 2048) / 1048576} MiB), ${r.pool.nareas} areas of ${r.pool.areaNslabs}${r.pool.force ? ', force' : ''} [from ${r.pool.source}]`,
     );
   }
-  out.push(`events     ${r.events} (lines ${r.lines}${r.malformedLines ? `, malformed skipped ${r.malformedLines}` : ''}${r.lostEvents ? `, LOST ${r.lostEvents}` : ''})`);
+  out.push(`events     ${r.events} (lines ${r.lines}${r.malformedLines ? `, malformed skipped ${r.malformedLines}` : ''}${r.lostEvents ? `, LOST ${r.lostEvents}` : ''}${r.overwrittenEvents ? `, OVERWRITTEN ${r.overwrittenEvents}` : ''})`);
+  const init = r.initialState;
+  if (init !== null && (init.slotsInUse > 0 || init.mappings > 0)) {
+    out.push(`start      pool line at line ${init.line}: ${init.slotsInUse} slots in use, ${init.mappings} mappings placed from their unmaps, ${init.unplaced} slots unplaced`);
+  }
   out.push(`maps       ${r.maps}   unmaps ${r.unmaps}   syncs ${r.syncs}   failures ${r.failures}${r.failures ? ` ${JSON.stringify(r.failuresByCode)}` : ''}`);
   out.push(`occupancy  peak ${r.peakUsed} slots, ${r.usedAtEnd} in use at the end`);
   out.push(`decisions  matched ${r.matched}   mismatched ${r.mismatched}`);
@@ -51,7 +82,7 @@ export function formatReplay(r: ReplayResult): string {
     out.push(`dma-debug  ${counts || 'no misuse found'}; ${r.dmaDebug.liveAtEnd} mappings live at the end`);
     for (const f of r.dmaDebug.findings.slice(0, 5)) out.push(`  ${f.code} ${plain(f.device)} at ${plain(f.where)}: ${plain(f.message)}`);
   }
-  out.push(r.mismatched === 0 ? 'result     OK: every decision matches the kernel' : 'result     MISMATCH');
+  out.push(`result     ${VERDICT_TEXT[replayVerdict(r)]}`);
   return `${out.join('\n')}\n`;
 }
 
@@ -73,7 +104,7 @@ export function formatReplaySummary(rs: ReplayResult[]): string {
     String(r.failures),
     String(r.matched),
     String(r.mismatched),
-    r.mismatched === 0 ? 'OK' : 'MISMATCH',
+    replayVerdict(r),
   ]);
   const head = ['trace', 'kernel', 'slots/areas', 'events', 'maps', 'unmaps', 'failed', 'matched', 'mismatched', 'result'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

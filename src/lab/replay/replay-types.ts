@@ -69,6 +69,8 @@ export interface ReplayResult {
   warnings: string[];
   unknownEvents: Record<string, number>;
   lostEvents: number;
+  /** Events the ring buffer overwrote before the trace was read (its ftrace header), 0 when it does not say. */
+  overwrittenEvents: number;
   malformedLines: number;
   gzip: boolean;
   /** dma:* replay only: maps that went direct, unmaps/syncs of direct mappings, coherent allocs/frees, bounced mappings never unmapped. */

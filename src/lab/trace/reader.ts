@@ -15,6 +15,9 @@ import { LINE_UNKNOWN, LineParser, PARSED_EVENT_KINDS } from './parse-line.js';
 import { StatsCollector, type TraceReadStats } from './stats.js';
 import type { TraceEvent } from './trace-event.js';
 
+/** ftrace's header line `# entries-in-buffer/entries-written: 182861/197936   #P:2`. */
+const ENTRIES = /^#\s*entries-in-buffer\/entries-written:\s*(\d{1,15})\/(\d{1,15})/;
+
 /** Read and gunzip chunk size. */
 const CHUNK_SIZE = 1 << 20;
 /** Longest line accepted (a dma_map_sg line of 128 entries is about 8 KiB). */
@@ -119,6 +122,15 @@ class LineSink {
     this.stats.skip(err, lineNo);
   }
 
+  /** A comment line; ftrace's header says how many events the ring buffer overwrote. */
+  private comment(data: Buffer, start: number, end: number): void {
+    this.stats.commentLines++;
+    const at = end - start > 200 ? -1 : data.indexOf('entries-written:', start);
+    if (at < 0 || at >= end) return;
+    const m = ENTRIES.exec(data.toString('latin1', start, end));
+    if (m !== null) this.stats.overwritten = Math.max(0, Number(m[2]) - Number(m[1]));
+  }
+
   private line(data: Buffer, start: number, end: number): void {
     const stats = this.stats;
     const parser = this.parser;
@@ -140,7 +152,7 @@ class LineSink {
     switch (parser.status) {
       case LINE_UNKNOWN: stats.unknown(parser.eventName()); break;
       case LINE_LOST: stats.lost(parser.header.lostCpu, parser.header.lostCount); break;
-      case LINE_COMMENT: stats.commentLines++; break;
+      case LINE_COMMENT: this.comment(data, start, end); break;
       case LINE_BLANK: stats.blankLines++; break;
     }
   }

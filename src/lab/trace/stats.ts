@@ -35,6 +35,8 @@ export interface TraceReadStats {
   readonly blankLines: number;
   /** `#` comments and trace-cmd header lines (`cpus=2`). */
   readonly commentLines: number;
+  /** Events the ring buffer overwrote before the trace was read: entries-written minus entries-in-buffer of the ftrace header (0 without one). */
+  readonly overwritten: number;
   /** Events delivered to onEvent. */
   readonly events: number;
   /** Delivered events by kind (kinds never seen are absent). */
@@ -77,6 +79,7 @@ export class StatsCollector {
   lines = 0;
   blankLines = 0;
   commentLines = 0;
+  overwritten = 0;
   events = 0;
   unknownEvents = 0;
   lostLines = 0;
@@ -161,7 +164,7 @@ export class StatsCollector {
     });
     return {
       file, gzip: this.gzip, bytesRead: this.bytesRead, textBytes: this.textBytes,
-      lines: this.lines, blankLines: this.blankLines, commentLines: this.commentLines,
+      lines: this.lines, blankLines: this.blankLines, commentLines: this.commentLines, overwritten: this.overwritten,
       events: this.events, eventsByKind: record(byKind),
       unknownEvents: this.unknownEvents, unknownByName: record(this.unknownByName),
       lost: { lines: this.lostLines, events: this.lostEvents, linesWithoutCount: this.lostWithoutCount, byCpu: record(this.lostByCpu) },

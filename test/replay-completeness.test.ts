@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { replayTraceFile } from '../src/lab/replay/replay-file.js';
+import { formatReplay, replayVerdict } from '../src/lab/replay/replay-format.js';
+import { BUILTIN_TRACES } from '../src/cli/replay-command.js';
+
+const SMOKE = readFileSync(join(BUILTIN_TRACES, 'nvme_smoke_smp2', 'trace.txt'), 'utf8').split('\n');
+
+async function replayLines(lines: string[], meta?: string): Promise<Awaited<ReturnType<typeof replayTraceFile>>> {
+  const dir = mkdtempSync(join(tmpdir(), 'swiotlb-complete-'));
+  try {
+    // Named as the capture script names its output, so its side file sits next to it.
+    const f = join(dir, 'swiotlb-trace.txt');
+    writeFileSync(f, lines.join('\n'));
+    if (meta !== undefined) writeFileSync(join(dir, 'swiotlb-trace.meta.txt'), meta);
+    return await replayTraceFile(f, { kernel: '6.1' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a complete capture replays OK', async () => {
+  const r = await replayLines(SMOKE, 'mode=kprobes\nlost_events=0\nkprobe_misses=0\n');
+  assert.equal(replayVerdict(r), 'OK');
+  assert.equal(r.overwrittenEvents, 0);
+  assert.deepEqual(r.warnings, []);
+});
+
+test('missed probe hits and an overwritten ring buffer are reported, and explain a mismatch', async () => {
+  // Drop one unmap as a missed probe would: its slots stay in use in the model, so a later map lands elsewhere.
+  const at = SMOKE.findIndex((l) => l.includes(' unmap_single: '));
+  const release = SMOKE.findIndex((l, i) => i > at && l.includes(' unmap_release: '));
+  const lines = SMOKE.filter((_, i) => i !== at && i !== release).map((l) => l.replace('entries-in-buffer/entries-written: 394/394', 'entries-in-buffer/entries-written: 392/400'));
+  const r = await replayLines(lines, 'mode=kprobes\nlost_events=0\nkprobe_misses=1\n');
+  assert.equal(r.overwrittenEvents, 8);
+  assert.match(r.warnings.join('\n'), /the capture missed 1 kprobe hits \(swiotlb-trace\.meta\.txt\)/);
+  assert.match(r.warnings.join('\n'), /the ring buffer overwrote 8 events/);
+  assert.ok(r.mismatched > 0);
+  assert.equal(replayVerdict(r), 'INCOMPLETE');
+  assert.match(formatReplay(r), /OVERWRITTEN 8/);
+  // The same trace without the side file and header is a plain mismatch: nothing says it is incomplete.
+  const bare = await replayLines(SMOKE.filter((_, i) => i !== at && i !== release));
+  assert.equal(replayVerdict(bare), 'MISMATCH');
+});
+
+test('a trace with nothing to compare does not claim that every decision matched', async () => {
+  const r = await replayLines(SMOKE.filter((l) => l.startsWith('#') || l.includes(' swiotlb_bounced: ')));
+  assert.equal(r.matched + r.mismatched, 0);
+  assert.equal(replayVerdict(r), 'NOTHING');
+  assert.match(formatReplay(r), /result {5}NOTHING TO COMPARE/);
+});
