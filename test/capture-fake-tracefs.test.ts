@@ -34,6 +34,8 @@ function fakeTracefs(opts: { dma: boolean; kprobes: boolean; overrun?: number })
     file('kprobe_profile', KPROBE_NAMES.map((n) => `  ${n}  10  0\n`).join(''));
     for (const n of KPROBE_NAMES) file(`events/swiotlb_lab/${n}/enable`, '0\n');
   }
+  writeFileSync(join(root, 'kallsyms'), '');
+  writeFileSync(join(root, 'kprobes-optimization'), '1\n');
   const dbg = join(root, 'debug');
   mkdirSync(join(dbg, 'swiotlb'), { recursive: true });
   writeFileSync(join(dbg, 'swiotlb', 'io_tlb_used'), '0\n');
@@ -50,14 +52,14 @@ const LINES = [
 ];
 
 function capture(f: { root: string; t: string; dbg: string }, args: string[], env: Record<string, string> = {}, script = SCRIPT, shell = 'sh'): { status: number | null; stdout: string; stderr: string } {
-  const snapshot = `cat "$SWIOTLB_LAB_TRACEFS/tracing_on" "$SWIOTLB_LAB_TRACEFS/buffer_size_kb" "$SWIOTLB_LAB_TRACEFS/trace_clock" "$SWIOTLB_LAB_TRACEFS"/events/*/*/enable > during.txt`;
+  const snapshot = `cat "$SWIOTLB_LAB_TRACEFS/tracing_on" "$SWIOTLB_LAB_TRACEFS/buffer_size_kb" "$SWIOTLB_LAB_TRACEFS/trace_clock" "$SWIOTLB_LAB_TRACEFS"/events/*/*/enable > during.txt; cat "$SWIOTLB_LAB_OPTPROBES" > kprobe-optimization-during.txt`;
   const emit = `printf '%s\\n' ${LINES.map((l) => `'${l}'`).join(' ')} >> "$SWIOTLB_LAB_TRACEFS/trace"`;
   const out = script === SCRIPT ? ['--out', join(f.root, 'my trace.txt')] : [];
   const r = spawnSync(shell, [script, '--seconds', '01', '--buffer-kb', '64', ...out, '--command', `${snapshot}; ${emit}`, ...args], {
     cwd: f.root,
     encoding: 'utf8',
     timeout: 15_000,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', SWIOTLB_LAB_TRACEFS: f.t, SWIOTLB_LAB_DEBUGFS: f.dbg, ...env },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', SWIOTLB_LAB_TRACEFS: f.t, SWIOTLB_LAB_DEBUGFS: f.dbg, SWIOTLB_LAB_KALLSYMS: join(f.root, 'kallsyms'), SWIOTLB_LAB_OPTPROBES: join(f.root, 'kprobes-optimization'), ...env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -101,7 +103,7 @@ test('capture script (kprobes, fake tracefs) adds the oracle fallback probes and
     const defs = read(join(f.t, 'kprobe_events')).split('\n');
     const map = defs.find((l) => l.startsWith('p:swiotlb_lab/map_single '))!;
     if (api === 'v61') {
-      assert.match(map, / msz=%dx:u64 asz=%cx:u64 amask=%r8:x32 dir=%r9:s32 attrs=\$arg7:x64 name=\+0\(\+0\(%di\)\):string minalign=\+\d+\(\+\d+\(%di\)\):x32 /);
+      assert.match(map, / msz=%dx:u64 asz=%cx:u64 amask=%r8:x32 dir=%r9:s32 attrs=\+8\(\$stack\):x64 name=\+0\(\+0\(%di\)\):string minalign=\+\d+\(\+\d+\(%di\)\):x32 /);
       assert.ok(defs.some((l) => l.startsWith('p:swiotlb_lab/unmap_single swiotlb_tbl_unmap_single ')));
       assert.match(defs.find((l) => l.startsWith('p:swiotlb_lab/pool '))!, /^p:swiotlb_lab\/pool fops_io_tlb_used_open start=@io_tlb_default_mem\+0:x64 .* nareas=@io_tlb_default_mem\+\d+:u32 .* a0_used=\+\d+\(@io_tlb_default_mem\+\d+\):u64 a0_index=/);
     } else {
@@ -114,6 +116,8 @@ test('capture script (kprobes, fake tracefs) adds the oracle fallback probes and
       assert.equal(read(join(f.t, 'events/swiotlb_lab', n, 'enable')), '0\n', `${n} disabled`);
     }
     assert.match(read(join(f.root, 'during.txt')), /^1\n64\ncounter\n(1\n){7}$/, 'every probe and swiotlb_bounced on while recording');
+    assert.equal(read(join(f.root, 'kprobe-optimization-during.txt')), '0\n', 'kprobe optimisation off while recording');
+    assert.equal(read(join(f.root, 'kprobes-optimization')), '1\n', 'and back on after');
     const meta = read(join(f.root, 'my trace.meta.txt'));
     assert.ok(meta.includes(`probe_api=${api}`) && meta.includes('pool_probe=1') && meta.includes('kprobe_misses=0'), meta);
   }
@@ -201,4 +205,15 @@ test('capture script runs the same under bash as under sh', async () => {
   assert.equal(r.status, 0, r.stderr);
   assert.equal(read(join(f.t, 'events/dma/dma_map_page/enable')), '0\n');
   assert.equal((await events(join(f.root, 'my trace.txt.gz'))).length, 4);
+});
+
+test('capture script names the replay profile from the upstream version a distribution kernel prints, not its ABI number', { skip: process.arch !== 'x64' }, () => {
+  const f = fakeTracefs({ dma: false, kprobes: true });
+  const debian = capture(f, [], { SWIOTLB_LAB_KERNEL: '6.1.0-56-amd64', SWIOTLB_LAB_UNAME_V: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-06-01)' });
+  assert.equal(debian.status, 0, debian.stderr);
+  assert.match(debian.stdout, /--kernel 6\.1\n/);
+  assert.ok(read(join(f.root, 'my trace.meta.txt')).includes('kernel_upstream=6.1.192'));
+  const g = fakeTracefs({ dma: false, kprobes: true });
+  const abiOnly = capture(g, [], { SWIOTLB_LAB_KERNEL: '6.1.0-56-amd64' });
+  assert.match(abiOnly.stdout, /--kernel 6\.1\.0\n/, 'nothing better to go by');
 });

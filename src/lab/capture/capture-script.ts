@@ -16,6 +16,7 @@ import { validateCaptureOptions, type CaptureOptionsInput } from './capture-opti
 import { scriptLocate, scriptMode, scriptState } from './script-env.js';
 import { scriptArgs, scriptHeader } from './script-head.js';
 import { scriptOffsets, scriptProbes } from './script-probes.js';
+import { scriptSites } from './script-sites.js';
 import { scriptFinish, scriptRecord, scriptSetup } from './script-record.js';
 
 /**
@@ -37,6 +38,7 @@ export function renderCaptureScript(input: CaptureOptionsInput): string {
     ['mode', scriptMode()],
     ['struct offsets', scriptOffsets()],
     ['probes and events', scriptProbes()],
+    ['probe places', scriptSites()],
     ['setup', scriptSetup()],
     ['record', scriptRecord()],
     ['write, restore, report', scriptFinish()],

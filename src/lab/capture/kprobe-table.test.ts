@@ -39,7 +39,7 @@ test('kprobeDefinition writes the kprobe_events line: kind, group/name, symbol, 
   const unmap = KPROBES.find((k) => k.name === 'unmap_single')!;
   assert.match(kprobeDefinition(unmap, 'v611'), /^p:swiotlb_lab\/unmap_single __swiotlb_tbl_unmap_single dev=%di:x64 /);
   const map = KPROBES.find((k) => k.name === 'map_single')!;
-  assert.match(kprobeDefinition(map, 'v61'), / attrs=\$arg7:x64 /, '7th argument from the stack, as capture.sh');
+  assert.match(kprobeDefinition(map, 'v61'), / attrs=\+8\(\$stack\):x64 /, '7th argument from the stack above the return address ($arg7 is refused away from the first byte)');
   assert.match(kprobeDefinition(map, 'v611'), / asz=%dx:u64 amask=%cx:x32 dir=%r8:s32 attrs=%r9:x64 /, '6.11 dropped alloc_size');
 });
 

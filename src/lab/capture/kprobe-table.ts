@@ -53,8 +53,9 @@ export const KPROBES: readonly KprobeSpec[] = [
     mandatory: true,
     symbol: { v61: 'swiotlb_tbl_map_single', v611: 'swiotlb_tbl_map_single' },
     args: {
-      // (dev, orig_addr, mapping_size, alloc_size, alloc_align_mask, dir, attrs): attrs is the 7th, on the stack.
-      v61: ['dev=%di:x64', 'orig=%si:x64', 'msz=%dx:u64', 'asz=%cx:u64', 'amask=%r8:x32', 'dir=%r9:s32', 'attrs=$arg7:x64', NAME, MINALIGN, SEGBND, MEM],
+      // (dev, orig_addr, mapping_size, alloc_size, alloc_align_mask, dir, attrs): attrs is the 7th, on the stack above the return address.
+      // Read from the stack, not as $arg7: $argN is refused anywhere but a function's first byte (the probe sits after the ftrace call).
+      v61: ['dev=%di:x64', 'orig=%si:x64', 'msz=%dx:u64', 'asz=%cx:u64', 'amask=%r8:x32', 'dir=%r9:s32', 'attrs=+8($stack):x64', NAME, MINALIGN, SEGBND, MEM],
       // (dev, orig_addr, mapping_size, alloc_align_mask, dir, attrs): no alloc_size, so asz repeats mapping_size.
       v611: ['dev=%di:x64', 'orig=%si:x64', 'msz=%dx:u64', 'asz=%dx:u64', 'amask=%cx:x32', 'dir=%r8:s32', 'attrs=%r9:x64', NAME, MINALIGN, SEGBND, MEM],
     },

@@ -17,7 +17,7 @@ import { sh } from './shell-quote.js';
  */
 export function scriptState(): string {
   return sh`CAP_SAVED=0; CAP_CLEANED=0; CAP_MOUNTED=0
-CAP_ENABLED=; CAP_KPROBES=; CAP_ORIG_ON=; CAP_ORIG_BUF=; CAP_ORIG_PERCPU=; CAP_ORIG_CLOCK=
+CAP_ENABLED=; CAP_KPROBES=; CAP_ORIG_OPT=; CAP_ORIG_ON=; CAP_ORIG_BUF=; CAP_ORIG_PERCPU=; CAP_ORIG_CLOCK=
 # Writes to tracefs files; failures are reported by the caller, not by the shell.
 cap_wr() { { printf '%s\n' "$2" > "$1"; } 2>/dev/null; }
 cap_append() { { printf '%s\n' "$2" >> "$1"; } 2>/dev/null; }
@@ -46,7 +46,7 @@ cap_enable() {
 cap_drop_kprobes() {
   keep=
   for e in $CAP_ENABLED; do
-    case $e in ${KPROBE_GROUP}/*) cap_wr "$T/events/$e/enable" 0 || warn "could not disable $e" ;; *) keep="$keep $e" ;; esac
+    case $e in ${KPROBE_GROUP}*/*) cap_wr "$T/events/$e/enable" 0 || warn "could not disable $e" ;; *) keep="$keep $e" ;; esac
   done
   CAP_ENABLED=$keep
   for k in $CAP_KPROBES; do cap_append "$T/kprobe_events" "-:$k" || warn "could not remove kprobe $k"; done
@@ -67,6 +67,7 @@ cap_restore() {
       for p in $CAP_ORIG_PERCPU; do cap_wr "$T/per_cpu/\${p%%:*}/buffer_size_kb" "\${p#*:}"; done
     fi
     [ -z "$CAP_ORIG_ON" ] || cap_wr "$T/tracing_on" "$CAP_ORIG_ON" || warn "could not restore tracing_on $CAP_ORIG_ON"
+    [ -z "$CAP_ORIG_OPT" ] || cap_wr "\${CAP_OPTPROBES:-}" "$CAP_ORIG_OPT" || warn "could not put kprobe optimisation back to $CAP_ORIG_OPT"
   fi
   if [ "$CAP_MOUNTED" = 1 ]; then umount "$T" 2>/dev/null || warn "could not unmount $T"; fi
   return 0
@@ -111,6 +112,14 @@ CAP_KNUM=$((cap_major * 1000 + cap_minor))
 CAP_KPATCH=\${CAP_KVER#*.*.}
 if [ "$CAP_KPATCH" = "$CAP_KVER" ]; then CAP_KPATCH=0; else CAP_KPATCH=\${CAP_KPATCH%%[!0-9]*}; fi
 case $CAP_KPATCH in ''|*[!0-9]*) CAP_KPATCH=0 ;; esac
+# Distribution kernels put an ABI number in uname -r (Debian's 6.1.0-56-amd64 is 6.1.192): the upstream
+# patch level is in uname -v (Debian) or /proc/version_signature (Ubuntu); it picks the replay's profile.
+CAP_KUP=
+if [ -z "\${SWIOTLB_LAB_KERNEL:-}" ] || [ -n "\${SWIOTLB_LAB_UNAME_V:-}" ]; then
+  CAP_KUP=$(printf '%s\n' "\${SWIOTLB_LAB_UNAME_V:-$(uname -v 2>/dev/null)}" | sed -n 's/.*Debian \([0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*\).*/\1/p')
+  [ -n "$CAP_KUP" ] || CAP_KUP=$(awk '{ print $NF }' "\${SWIOTLB_LAB_VERSION_SIGNATURE:-/proc/version_signature}" 2>/dev/null)
+  case $CAP_KUP in "$cap_major.$cap_minor."[0-9]*) cap_p=\${CAP_KUP##*.}; CAP_KPATCH=\${cap_p%%[!0-9]*} ;; *) CAP_KUP= ;; esac
+fi
 CAP_NCPU=0
 for c in "$T"/per_cpu/cpu*; do [ -d "$c" ] && CAP_NCPU=$((CAP_NCPU + 1)); done
 [ "$CAP_NCPU" -gt 0 ] || CAP_NCPU=1
@@ -157,7 +166,7 @@ if [ ! -e "$T/events/$CAP_BOUNCED_EV/enable" ]; then
   warn "kernel $CAP_KVER has no swiotlb:swiotlb_bounced event; recording without it"
   CAP_BOUNCED_EV=
 fi
-if [ "$CAP_MODE" != bounced ] && grep -q ":${KPROBE_GROUP}/" "$T/kprobe_events" 2>/dev/null; then
+if [ "$CAP_MODE" != bounced ] && grep -q ":${KPROBE_GROUP}" "$T/kprobe_events" 2>/dev/null; then
   die "kprobes of group ${KPROBE_GROUP} already exist (left by a killed run?): see $T/kprobe_events; disable each and remove it with echo '-:${KPROBE_GROUP}/NAME' >> $T/kprobe_events, then run again"
 fi
 `;

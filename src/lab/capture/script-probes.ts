@@ -30,7 +30,8 @@ function quoteDefinition(def: string): string {
 
 function addFunction(api: SwiotlbApi): string {
   const lines = KPROBES.map((k) => {
-    const add = `  cap_add_probe ${k.name} ${quoteDefinition(kprobeDefinition(k, api))}`;
+    // Entry probes go after the ftrace call; the kretprobe is the fallback of the return-site probes (script-sites.ts).
+    const add = k.kind === 'p' ? `  cap_add_entry_probe ${k.name} ${k.symbol[api]} ${quoteDefinition(k.args[api].join(' '))}` : `  cap_add_map_ret ${quoteDefinition(kprobeDefinition(k, api))}`;
     return k.mandatory ? `${add} || return 1` : `${add} || warn "optional probe ${k.name} not added"`;
   });
   return [`cap_add_kprobes_${api}() {`, ...lines, '}'].join('\n');
@@ -101,12 +102,13 @@ cap_offsets_pool() {
 export function scriptProbes(): string {
   const dmaList = DMA_EVENTS.join(' ');
   const poolBase = poolProbeBaseArgs().join(' ');
-  return sh`# cap_add_probe NAME DEFINITION: add a kprobe event and enable it
-cap_add_probe() {
-  cap_append "$T/kprobe_events" "$2" || return 1
-  CAP_KPROBES="$CAP_KPROBES ${KPROBE_GROUP}/$1"
-  cap_enable "${KPROBE_GROUP}/$1"
+  return sh`# cap_add_probe_in GROUP NAME DEFINITION: add a kprobe event and enable it
+cap_add_probe_in() {
+  cap_append "$T/kprobe_events" "$3" || return 1
+  CAP_KPROBES="$CAP_KPROBES $1/$2"
+  cap_enable "$1/$2"
 }
+cap_add_probe() { cap_add_probe_in ${KPROBE_GROUP} "$1" "$2"; }
 ${addFunction('v61')}
 ${addFunction('v611')}
 cap_ksym() { [ -r /proc/kallsyms ] && awk -v s="$1" '$3 == s { f = 1; exit } END { exit !f }' /proc/kallsyms; }
@@ -140,13 +142,13 @@ cap_add_pool_probe() {
   cap_offsets_pool
   CAP_POOL_AREAS=0; [ -z "$A_SIZE" ] || CAP_POOL_AREAS=$(cap_nareas)
   [ -n "$A_SIZE" ] || warn "lock debugging changes struct io_tlb_area and pahole is missing: the pool line has no per-area state"
-  def="p:${KPROBE_GROUP}/pool fops_io_tlb_used_open ${poolBase}"
+  args="${poolBase}"
   i=0
   while [ "$i" -lt "$CAP_POOL_AREAS" ]; do
-    def="$def a\${i}_used=+$((i * A_SIZE + A_USED))(@io_tlb_default_mem+$P_AREAS):u64 a\${i}_index=+$((i * A_SIZE + A_INDEX))(@io_tlb_default_mem+$P_AREAS):u32"
+    args="$args a\${i}_used=+$((i * A_SIZE + A_USED))(@io_tlb_default_mem+$P_AREAS):u64 a\${i}_index=+$((i * A_SIZE + A_INDEX))(@io_tlb_default_mem+$P_AREAS):u32"
     i=$((i + 1))
   done
-  if cap_add_probe pool "$def"; then CAP_POOL=1; else warn "could not add the pool probe (it needs io_tlb_default_mem in /proc/kallsyms, CONFIG_KALLSYMS_ALL): no pool line"; fi
+  if cap_add_entry_probe pool fops_io_tlb_used_open "$args"; then CAP_POOL=1; else warn "could not add the pool probe (it needs io_tlb_default_mem in /proc/kallsyms, CONFIG_KALLSYMS_ALL): no pool line"; fi
 }
 cap_enable_dma() {
   n=0

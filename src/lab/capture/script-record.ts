@@ -30,6 +30,7 @@ else
 fi
 [ -z "$CAP_CLOCK" ] || cap_wr "$T/trace_clock" "$CAP_CLOCK" || die "cannot set trace_clock to $CAP_CLOCK"
 CAP_API=-
+[ "$CAP_MODE" != kprobes ] || cap_no_optprobes
 if [ "$CAP_MODE" = kprobes ] && ! cap_add_kprobes; then
   warn "could not add the kprobes; the kernel said:"
   tail -n 5 "$T/error_log" >&2 2>/dev/null
@@ -130,7 +131,7 @@ fi
 dmesg 2>/dev/null | grep -iE 'software IO TLB|swiotlb|bounce buf|Command line' > "$CAP_STEM.dmesg.txt"
 cap_restore
 {
-  printf '%s=%s\n' uname_r "$(uname -r)" kernel_as "$CAP_KVER" arch "$CAP_ARCH" mode "$CAP_MODE" \
+  printf '%s=%s\n' uname_r "$(uname -r)" kernel_as "$CAP_KVER" kernel_upstream "$CAP_KUP" arch "$CAP_ARCH" mode "$CAP_MODE" \
     requested_mode "$CAP_REQUESTED" probe_api "$CAP_API" trace_clock "$CAP_CLOCK" buffer_size_kb "$CAP_BUFFER_KB" \
     cpus "$CAP_NCPU" seconds "$CAP_SECONDS" command "$CAP_COMMAND" command_status "$CAP_STATUS" \
     started "$CAP_STARTED" ended "$CAP_ENDED" events "$CAP_EVENTS" lost_events "$CAP_LOST" \
