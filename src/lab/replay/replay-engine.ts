@@ -18,7 +18,7 @@ import { getProfile, type KernelProfile } from '../../swiotlb/profiles.js';
 import { createIoTlbMem, memUsed, type IoTlbMem } from '../../swiotlb/io-tlb-mem.js';
 import { listRange } from '../../swiotlb/pool.js';
 import { SearchRequest, fillSearchRequest } from '../../swiotlb/search-request.js';
-import { FoundSlots, searchPoolArea, findSlotsInPool } from '../../swiotlb/find-slots.js';
+import { FoundSlots, searchPoolArea } from '../../swiotlb/find-slots.js';
 import {
   prepareMap,
   completeMap,
@@ -38,8 +38,9 @@ import { DmaDebug } from '../../dma/dma-debug.js';
 import { DmaEventReplayer, type DmaReplayDevice } from './dma-replay.js';
 import type { DmaTraceEvent } from '../trace/dma-events.js';
 import { poolLineBusy, seedInitialState, type InitialMapping, type InitialState } from './initial-state.js';
+import { decideInOrder, followKernel, takeOwn, tlbOf, type OrderedMap, type RecentRelease } from './entry-order.js';
 
-interface PendingMap {
+interface PendingMap extends OrderedMap {
   readonly kind: 'map';
   readonly ev: MapSingleEvent;
   readonly dev: Device;
@@ -49,6 +50,8 @@ interface PendingMap {
   nextArea: number;
   areasTried: number;
   done: boolean;
+  /** Releases applied before it entered (entry captures: later ones may have come after its lock). */
+  readonly relSeq: number;
 }
 interface PendingUnmap {
   readonly kind: 'unmap';
@@ -80,6 +83,9 @@ export class NeedsInitialMappings extends Error {
   }
 }
 
+/** Releases an entry capture remembers for the order search (more than any pending map's window holds in practice). */
+const RECENT_RELEASES = 64;
+
 /** Largest pool a trace may ask the replay to model (2^24 slots, 32 GiB): the slot arrays are allocated up front. */
 export const MAX_REPLAY_SLABS = 2 ** 24;
 
@@ -104,6 +110,9 @@ export class ReplayEngine {
   readonly #stacks = new Map<number, (PendingMap | PendingUnmap)[]>();
   readonly #opts: ReplayEngineOptions;
   readonly #file: string;
+  /** Entry captures: the last releases applied at unmap entries, and their count so far. */
+  readonly #releases: RecentRelease[] = [];
+  #releaseSeq = 0;
 
   /**
    * @param file - Trace file name, for errors.
@@ -291,7 +300,7 @@ export class ReplayEngine {
     const pool = mem.pools[0]!;
     if (ready) fillSearchRequest(req, this.profile.family, dev.minAlignMask, req.allocAlignMask, req.searchSize, req.origAddr, pool.start + dev.dmaOffset, dev.segmentBoundaryMask);
     const found = new FoundSlots();
-    this.#stack(ev.cpu).push({ kind: 'map', ev, dev, req, found, ready, nextArea: ev.cpu & (pool.nareas - 1), areasTried: 0, done: false });
+    this.#stack(ev.cpu).push({ kind: 'map', ev, dev, cpu: ev.cpu, req, found, ready, nextArea: ev.cpu & (pool.nareas - 1), areasTried: 0, done: false, undoArea: -1, undoIndex: 0, relSeq: this.#releaseSeq });
   }
 
   #topMap(cpu: number, line: number, what: string): PendingMap {
@@ -329,12 +338,12 @@ export class ReplayEngine {
     const mem = this.mem!;
     this.tally.maps++;
     let tlb = -1;
+    let followed = false;
     if (p.ready) {
-      if (p.areasTried === 0 && !p.done) {
-        // No in-lock probes (fallback capture): search every area now.
+      if (p.areasTried === 0) {
+        // No in-lock probes (entry capture): the map is decided at its return, in an order the trace allows.
         if (this.mode === 'empty') this.mode = 'entry';
-        p.found.livelockArea = -1;
-        p.done = findSlotsInPool(mem, mem.pools[0]!, p.dev, p.ev.cpu, p.req, p.found);
+        followed = this.#decideAtReturn(p, ev.ret, ev.line);
       }
       tlb = p.done ? completeMap(mem, p.dev, p.req, p.found) : failMap(mem, p.dev, p.req, p.found);
     }
@@ -342,8 +351,45 @@ export class ReplayEngine {
     const used = memUsed(mem);
     if (used > this.tally.peakUsed) this.tally.peakUsed = used;
     if (tlb >= 0) this.debug?.map(p.dev, tlb, p.ev.msz, p.ev.dir as DmaDirection, ev.line, `${this.#file}:${p.ev.line}`);
+    if (followed) return; // counted when decided
     if (tlb === ev.ret) this.tally.matched++;
     else this.tally.mismatch(this.#mismatch(ev.line, 'map_single_ret', { ret: ev.ret }, { ret: tlb }, p.done ? p.found.index : -1));
+  }
+
+  /**
+   * Decide a map of an entry capture at its return (see entry-order.ts):
+   * in return order, or after another CPU's pending map; when no allowed
+   * order gives the kernel's result, count the mismatch and follow the
+   * kernel's slots so later decisions start from the kernel's state.
+   *
+   * @returns true when the decision was already counted (matched by reordering, or a mismatch).
+   */
+  #decideAtReturn(p: PendingMap, kernel: number, line: number): boolean {
+    const mem = this.mem!;
+    let model: number;
+    if (p.done) {
+      // Taken early, when another CPU's map needed it to go first: check it now.
+      model = tlbOf(mem, p);
+      if (model === kernel) return false;
+    } else {
+      const others: PendingMap[] = [];
+      for (const [cpu, s] of this.#stacks) if (cpu !== p.ev.cpu) for (const o of s) if (o.kind === 'map') others.push(o);
+      const releases = this.#releases.filter((r) => r.seq > p.relSeq);
+      const d = decideInOrder(mem, p, others, releases, kernel);
+      if (d.verdict === 'same') return false;
+      if (d.verdict === 'reordered') {
+        // Explained by the lock order: matched, and the kernel's slots are taken.
+        this.tally.reordered++;
+        this.tally.matched++;
+        if (!followKernel(mem, p, kernel)) takeOwn(mem, p);
+        return true;
+      }
+      model = d.model;
+    }
+    this.tally.mismatch(this.#mismatch(line, 'map_single_ret', { ret: kernel }, { ret: model }, -1));
+    if (followKernel(mem, p, kernel)) this.tally.followed++;
+    else if (!p.done) takeOwn(mem, p);
+    return true;
   }
 
   #onUnmapSingle(ev: UnmapSingleEvent): void {
@@ -361,6 +407,10 @@ export class ReplayEngine {
     this.tally.unmaps++;
     this.debug?.unmap(dev, ev.tlb, ev.msz, ev.dir as DmaDirection, `${this.#file}:${ev.line}`, ev.line);
     swiotlbTblUnmapSingle(mem, dev, ev.tlb, ev.msz, ev.dir as DmaDirection, ev.attrs);
+    if (this.mode !== 'entry') return;
+    // Remembered for the order search of maps pending now (a release applied early may explain their results).
+    this.#releases.push({ seq: ++this.#releaseSeq, index: lastRelease.index, nslots: lastRelease.nslots, size: ev.msz, off: ev.tlb & 0x7ff & dev.minAlignMask });
+    if (this.#releases.length > RECENT_RELEASES) this.#releases.shift();
   }
 
   #onRelease(ev: Extract<TraceEvent, { kind: 'unmap_release' }>): void {

@@ -92,6 +92,8 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
     failuresByCode: t.failuresByCode,
     matched: t.matched,
     mismatched: t.mismatched,
+    reordered: t.reordered,
+    followed: t.followed,
     firstMismatch: t.firstMismatch,
     pool: engine.poolConfig,
     peakUsed: t.peakUsed,

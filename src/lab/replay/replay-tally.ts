@@ -22,6 +22,10 @@ export class ReplayTally {
   peakUsed = 0;
   /** In-lock events with no pending call (lenient mode skips them). */
   unmatched = 0;
+  /** Entry captures: maps that matched only with another CPU's concurrent map taking the area lock first. */
+  reordered = 0;
+  /** Entry captures: differing maps after which the replay went on from the kernel's slots. */
+  followed = 0;
   readonly warnings: string[] = [];
 
   /**

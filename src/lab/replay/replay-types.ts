@@ -56,6 +56,10 @@ export interface ReplayResult {
   matched: number;
   /** Decisions compared and different. */
   mismatched: number;
+  /** Entry captures (no in-lock probes): maps that matched once another CPU's concurrent map took the area lock first (matched includes them). */
+  reordered: number;
+  /** Entry captures: differing maps after which the replay went on from the kernel's slots rather than its own. */
+  followed: number;
   firstMismatch: ReplayMismatch | null;
   pool: ReplayPoolConfig | null;
   /** Peak slots in use during the replay. */

@@ -1,0 +1,200 @@
+/**
+ * Maps of a trace without in-lock probes: each is applied when it returns,
+ * but the kernel took the area lock somewhere between the call's entry and
+ * its return. When two CPUs map at the same moment the lock order is not in
+ * the trace, and applying them in return order can give a map the slots the
+ * kernel gave the other.
+ *
+ * So when a map's result differs from the kernel's, the replay tries the
+ * orders the trace allows: another CPU's map that had entered and not yet
+ * returned going first, or the last unmaps that entered meanwhile releasing
+ * their slots only after the map took the lock (the replay applies a
+ * release when its unmap enters; an interrupt on the map's own CPU can run a
+ * burst of them between the map's lock and its return). If one such order
+ * gives the kernel's result, the
+ * decision counts as matched (and reordered). Either way the replay then
+ * takes the kernel's result (its slots, or the failure), so that later
+ * decisions are checked from the kernel's state instead of all differing
+ * after the first; the other map is decided at its own return.
+ *
+ * @module
+ */
+import type { Device } from '../../machine/device.js';
+import type { IoTlbMem } from '../../swiotlb/io-tlb-mem.js';
+import { IO_TLB_SIZE } from '../../swiotlb/constants.js';
+import { areaOf } from '../../swiotlb/pool.js';
+import { commitSlots, releaseSlots } from '../../swiotlb/slots.js';
+import { freeRunAt } from '../../swiotlb/slot-bits.js';
+import { FoundSlots, findSlotsInPool } from '../../swiotlb/find-slots.js';
+import type { SearchRequest } from '../../swiotlb/search-request.js';
+
+/** A map waiting for its return, as the order search sees it. */
+export interface OrderedMap {
+  readonly dev: Device;
+  readonly cpu: number;
+  readonly req: SearchRequest;
+  readonly found: FoundSlots;
+  /** Ready to search (prepareMap accepted it). */
+  readonly ready: boolean;
+  /** Its slots are taken (searched early, or by its own return). */
+  done: boolean;
+  /** The area its slots came from and that area's index before (to take them back). */
+  undoArea: number;
+  undoIndex: number;
+}
+
+/**
+ * The bounce address of a map's committed slots (the profiles replayed with
+ * entry probes put no padding slot before it).
+ *
+ * @param mem - The allocator.
+ * @param m - A map holding slots.
+ * @returns Its bounce address.
+ * @remarks Context: any.
+ */
+export function tlbOf(mem: IoTlbMem, m: OrderedMap): number {
+  return mem.pools[0]!.start + m.found.index * IO_TLB_SIZE + m.req.inSlot;
+}
+
+/** Search and commit one map; false when it failed (nothing changed but the counters). */
+function take(mem: IoTlbMem, m: OrderedMap): boolean {
+  const pool = mem.pools[0]!;
+  const before = Int32Array.from(pool.areaIndex);
+  m.found.livelockArea = -1;
+  if (!findSlotsInPool(mem, pool, m.dev, m.cpu, m.req, m.found)) return false;
+  m.done = true;
+  m.undoArea = areaOf(pool, m.found.index);
+  m.undoIndex = before[m.undoArea]!;
+  return true;
+}
+
+/** Take back the slots a map holds, and its area's index unless later commits may have moved it since. */
+function giveBack(mem: IoTlbMem, m: OrderedMap, index = true): void {
+  const pool = mem.pools[0]!;
+  releaseSlots(pool, m.undoArea, m.found.index, m.found.nslots);
+  if (index) pool.areaIndex[m.undoArea] = m.undoIndex;
+  mem.totalUsed -= m.found.nslots;
+  m.done = false;
+}
+
+/** A release the replay applied at an unmap's entry: the kernel may have made it after a concurrent map took its lock. */
+export interface RecentRelease {
+  /** Sequence number of the release (increasing). */
+  readonly seq: number;
+  readonly index: number;
+  readonly nslots: number;
+  /** The mapping's size and in-slot offset, as its map stored them. */
+  readonly size: number;
+  readonly off: number;
+}
+
+/** Put a released mapping's slots back in use, as before its release (the area index is not the release's to move). */
+function reoccupy(mem: IoTlbMem, r: RecentRelease): void {
+  const pool = mem.pools[0]!;
+  const area = areaOf(pool, r.index);
+  const index = pool.areaIndex[area]!;
+  commitSlots(pool, area, r.index, r.nslots, r.size + r.off, r.off);
+  pool.areaIndex[area] = index;
+  mem.totalUsed += r.nslots;
+}
+
+/** Release them again after a trial. */
+function release(mem: IoTlbMem, r: RecentRelease): void {
+  const pool = mem.pools[0]!;
+  releaseSlots(pool, areaOf(pool, r.index), r.index, r.nslots);
+  mem.totalUsed -= r.nslots;
+}
+
+/**
+ * Decide a returning map, trying the lock orders the trace allows.
+ *
+ * @param mem - The allocator (one pool).
+ * @param m - The returning map (not yet searched).
+ * @param others - Other CPUs' maps that entered before this return and have not returned.
+ * @param releases - Releases applied since m entered (their unmaps entered after it), oldest first.
+ * @param kernel - The kernel's result: the bounce address, or -1.
+ * @returns The verdict and the model's own result (address or -1): `same` when the return order gives the
+ *   kernel's result (m then holds its slots); `reordered` when another map going first does, `differs` when
+ *   none does (both leave the state as it was, m not searched: follow the kernel).
+ * @remarks Context: replay. The trial searches of a differing map are counted in the work counters (the
+ *   kernel made no such trials): only the counters move, never a decision.
+ */
+export function decideInOrder(
+  mem: IoTlbMem,
+  m: OrderedMap,
+  others: readonly OrderedMap[],
+  releases: readonly RecentRelease[],
+  kernel: number,
+): { verdict: 'same' | 'reordered' | 'differs'; model: number } {
+  const own = take(mem, m);
+  const model = own ? tlbOf(mem, m) : -1;
+  if (model === kernel) return { verdict: 'same', model };
+  if (own) giveBack(mem, m);
+  // Would the kernel's result follow if another CPU's pending map had taken the lock first? Every trial is
+  // taken back: that map is decided at its own return, so a wrong guess here cannot spoil later decisions.
+  for (const o of others) {
+    if (!o.ready || o.done) continue;
+    const first = take(mem, o);
+    const then = take(mem, m);
+    const explained = (then ? tlbOf(mem, m) : -1) === kernel;
+    if (then) giveBack(mem, m);
+    if (first) giveBack(mem, o);
+    if (explained) return { verdict: 'reordered', model };
+  }
+  // Or if m took the lock before the last k unmaps that entered while it was pending released their slots
+  // (the replay applied them at their entries): for k = 1, 2, ... put them back, newest first, and retry.
+  const pool = mem.pools[0]!;
+  const back: RecentRelease[] = [];
+  let explained = false;
+  for (let i = releases.length - 1; i >= 0 && !explained; i--) {
+    const r = releases[i]!;
+    if (r.index + r.nslots > pool.nslabs || freeRunAt(pool.bits, r.index) < r.nslots) break;
+    reoccupy(mem, r);
+    back.push(r);
+    const then = take(mem, m);
+    explained = (then ? tlbOf(mem, m) : -1) === kernel;
+    if (then) giveBack(mem, m);
+  }
+  for (let i = back.length - 1; i >= 0; i--) release(mem, back[i]!);
+  return { verdict: explained ? 'reordered' : 'differs', model };
+}
+
+/**
+ * Search and commit a map the model's own way (when the kernel's slots cannot be followed).
+ *
+ * @param mem - The allocator.
+ * @param m - The map, not searched.
+ * @returns Whether it got slots.
+ * @remarks Context: replay.
+ */
+export function takeOwn(mem: IoTlbMem, m: OrderedMap): boolean {
+  return take(mem, m);
+}
+
+/**
+ * Give the map the kernel's slots (or none, when the kernel failed it), so
+ * that later decisions are checked from the kernel's state.
+ *
+ * @param mem - The allocator.
+ * @param m - The map, not searched, or holding slots taken early for a reordering (given back first).
+ * @param kernel - The kernel's bounce address, or -1.
+ * @returns true when the state now follows the kernel; false when the kernel's slots are not free in the model (m then holds nothing).
+ * @remarks Context: replay, after a differing decision. The area index moves as the kernel's commit moved it.
+ */
+export function followKernel(mem: IoTlbMem, m: OrderedMap, kernel: number): boolean {
+  const pool = mem.pools[0]!;
+  // Slots taken early for a reordering were followed by other commits: their area's index stays as it is.
+  if (m.done) giveBack(mem, m, false);
+  if (kernel < 0) return true;
+  const index = Math.floor((kernel - m.req.inSlot - pool.start) / IO_TLB_SIZE);
+  const n = m.req.nslots;
+  if (index < 0 || index + n > pool.nslabs || freeRunAt(pool.bits, index) < n) return false;
+  commitSlots(pool, areaOf(pool, index), index, n, m.req.searchSize, m.req.inSlot);
+  mem.totalUsed += n;
+  if (mem.totalUsed > mem.usedHiwater) mem.usedHiwater = mem.totalUsed;
+  m.found.pool = pool;
+  m.found.index = index;
+  m.found.nslots = n;
+  m.done = true;
+  return true;
+}
