@@ -26,15 +26,16 @@ import { sh } from './shell-quote.js';
 /** Callers of swiotlb_tbl_map_single() whose return sites are probed (dma-direct, dma-iommu, Xen). */
 export const MAP_SINGLE_CALLERS: readonly string[] = ['swiotlb_map', 'iommu_dma_map_page', 'xen_swiotlb_map_page'];
 
-/** Code bytes read from each caller (the call is near the start; a kprobe event takes at most 128 fields). */
-export const CODE_BYTES = 1024;
+/** Most code bytes read from one caller (its size from kallsyms, else this; xen_swiotlb_map_page is 1,312 bytes on 6.1). */
+export const CODE_BYTES = 4096;
 
 /** Code words fetched by one probe event (its definition stays well under tracefs's 4 KiB line limit). */
 const WORDS_PER_PROBE = 64;
 
 /**
  * The awk program that finds `call rel32` instructions to a target in code
- * words printed as `wN=0x...` (little-endian x64 values, in order).
+ * words printed as `wN=0x...` (little-endian x64 values; word N holds bytes
+ * 8N to 8N+7, whatever order the lines come in).
  *
  * Variable `d` is the target's address minus the code's start, `max` the
  * caller's size (a call found past it is another function's); the program
@@ -46,9 +47,12 @@ const WORDS_PER_PROBE = 64;
 export function callScanAwk(): string {
   return [
     'BEGIN { for (i = 0; i < 256; i++) hexv[sprintf("%02x", i)] = i; n = 0 }',
+    // Each word goes where its index says: probes on one function fire in no fixed order (newest first on 6.1).
     '{ for (f = 1; f <= NF; f++) { if ($f !~ /^w[0-9]+=0x/) continue',
+    '    w = substr($f, 2, index($f, "=") - 2) + 0',
     '    h = tolower(substr($f, index($f, "=0x") + 3)); while (length(h) < 16) h = "0" h',
-    '    for (k = 7; k >= 0; k--) b[n++] = hexv[substr(h, 2 * k + 1, 2)] } }',
+    '    for (k = 7; k >= 0; k--) b[8 * w + 7 - k] = hexv[substr(h, 2 * k + 1, 2)]',
+    '    if (8 * w + 8 > n) n = 8 * w + 8 } }',
     'END { for (i = 0; i + 5 <= n; i++) if (b[i] == 232) {',
     '    rel = b[i + 1] + b[i + 2] * 256 + b[i + 3] * 65536 + b[i + 4] * 16777216',
     '    if (rel >= 2147483648) rel -= 4294967296',
@@ -99,15 +103,19 @@ ${callScanAwk()}'
 }
 # cap_ret_sites: CALLER+OFFSET of the instruction after each call to swiotlb_tbl_map_single, one per line
 cap_ret_sites() {
+  CAP_SITES_WHY="no debugfs $D/io_tlb_used to fire the code-reading probe"
   [ -r "$D/io_tlb_used" ] || return 0
+  CAP_SITES_WHY="swiotlb_tbl_map_single is not in $CAP_KALLSYMS"
   cap_t=$(cap_ksym_addr swiotlb_tbl_map_single)
   [ -n "$cap_t" ] || return 0
   cap_code=
   for cap_c in ${callers}; do
     cap_a=$(cap_ksym_addr "$cap_c")
     [ -n "$cap_a" ] || continue
+    cap_z=$(cap_ksym_size "$cap_c")
+    [ "$cap_z" -gt 0 ] && [ "$cap_z" -le ${CODE_BYTES} ] || cap_z=${CODE_BYTES}
     cap_w=0
-    while [ "$cap_w" -lt ${CODE_BYTES / 8} ]; do
+    while [ "$cap_w" -lt $(((cap_z + 7) / 8)) ]; do
       cap_def="p:${KPROBE_GROUP}/code_$cap_c$cap_w fops_io_tlb_used_open"
       cap_i=$cap_w
       while [ "$cap_i" -lt $((cap_w + ${WORDS_PER_PROBE})) ]; do cap_def="$cap_def w$cap_i=@$cap_c+$((cap_i * 8)):x64"; cap_i=$((cap_i + 1)); done
@@ -116,7 +124,7 @@ cap_ret_sites() {
       cap_w=$cap_i
     done
   done
-  [ -n "$cap_code" ] || return 0
+  [ -n "$cap_code" ] || { CAP_SITES_WHY="the code-reading probes were refused"; return 0; }
   cap_wr "$T/tracing_on" 1
   cat "$D/io_tlb_used" > /dev/null 2>&1
   cap_wr "$T/tracing_on" 0
@@ -128,6 +136,7 @@ cap_ret_sites() {
     grep " code_\${cap_c}[0-9]*: " "$T/trace" 2>/dev/null |
       cap_scan_calls "$((0x\${cap_t#????????} - 0x\${cap_a#????????}))" "$(cap_ksym_size "$cap_c")" | sed "s/^/$cap_c+/"
   done
+  CAP_SITES_WHY="read $(grep -c " code_" "$T/trace" 2>/dev/null) code lines of its callers and found no call to it"
   for cap_p in $cap_code; do
     cap_wr "$T/events/${KPROBE_GROUP}/$cap_p/enable" 0
     cap_append "$T/kprobe_events" "-:${KPROBE_GROUP}/$cap_p"
@@ -139,12 +148,16 @@ cap_ret_sites() {
 # cap_add_map_ret FALLBACK: map_single_ret probes on the return sites, or the FALLBACK kretprobe definition
 cap_add_map_ret() {
   cap_n=0
-  for cap_s in $(cap_ret_sites); do
+  CAP_SITES_WHY=
+  # Not in a subshell: cap_ret_sites adds and removes probes, and says why it found nothing.
+  cap_ret_sites > "$CAP_RAW.sites" 2>/dev/null
+  for cap_s in $(cat "$CAP_RAW.sites" 2>/dev/null); do
     cap_g=${KPROBE_GROUP}; [ "$cap_n" = 0 ] || cap_g=${KPROBE_GROUP}_r$cap_n
     cap_add_probe_in "$cap_g" map_single_ret "p:$cap_g/map_single_ret $cap_s ret=%ax:x64" && cap_n=$((cap_n + 1))
   done
+  rm -f "$CAP_RAW.sites"
   if [ "$cap_n" -gt 0 ]; then say "reading swiotlb_tbl_map_single's result after its $cap_n call site(s)"; return 0; fi
-  warn "could not find where swiotlb_tbl_map_single returns (needs debugfs and its callers in /proc/kallsyms): using a return probe, which can miss hits nested in it"
+  warn "could not find where swiotlb_tbl_map_single returns ($CAP_SITES_WHY): using a return probe, which can miss hits nested in it"
   cap_add_probe map_single_ret "$1"
 }
 `;

@@ -68,11 +68,11 @@ function take(mem: IoTlbMem, m: OrderedMap): boolean {
   return true;
 }
 
-/** Take back the slots a map holds, and its area's index unless later commits may have moved it since. */
-function giveBack(mem: IoTlbMem, m: OrderedMap, index = true): void {
+/** Take back the slots a map holds, and its area's index. */
+function giveBack(mem: IoTlbMem, m: OrderedMap): void {
   const pool = mem.pools[0]!;
   releaseSlots(pool, m.undoArea, m.found.index, m.found.nslots);
-  if (index) pool.areaIndex[m.undoArea] = m.undoIndex;
+  pool.areaIndex[m.undoArea] = m.undoIndex;
   mem.totalUsed -= m.found.nslots;
   m.done = false;
 }
@@ -176,20 +176,24 @@ export function takeOwn(mem: IoTlbMem, m: OrderedMap): boolean {
  * that later decisions are checked from the kernel's state.
  *
  * @param mem - The allocator.
- * @param m - The map, not searched, or holding slots taken early for a reordering (given back first).
+ * @param m - The map, not searched.
  * @param kernel - The kernel's bounce address, or -1.
+ * @param keepIndex - Other maps committed in the area while m was pending: if the kernel's slots lie
+ *   behind the area's index, m's lock came before theirs and the index stays theirs.
  * @returns true when the state now follows the kernel; false when the kernel's slots are not free in the model (m then holds nothing).
  * @remarks Context: replay, after a differing decision. The area index moves as the kernel's commit moved it.
  */
-export function followKernel(mem: IoTlbMem, m: OrderedMap, kernel: number): boolean {
+export function followKernel(mem: IoTlbMem, m: OrderedMap, kernel: number, keepIndex: boolean): boolean {
   const pool = mem.pools[0]!;
-  // Slots taken early for a reordering were followed by other commits: their area's index stays as it is.
-  if (m.done) giveBack(mem, m, false);
   if (kernel < 0) return true;
   const index = Math.floor((kernel - m.req.inSlot - pool.start) / IO_TLB_SIZE);
   const n = m.req.nslots;
   if (index < 0 || index + n > pool.nslabs || freeRunAt(pool.bits, index) < n) return false;
-  commitSlots(pool, areaOf(pool, index), index, n, m.req.searchSize, m.req.inSlot);
+  const area = areaOf(pool, index);
+  const before = pool.areaIndex[area]!;
+  commitSlots(pool, area, index, n, m.req.searchSize, m.req.inSlot);
+  // Slots behind the area's index, taken while later commits moved it: the kernel's lock came first.
+  if (keepIndex && index - area * pool.areaNslabs < before) pool.areaIndex[area] = before;
   mem.totalUsed += n;
   if (mem.totalUsed > mem.usedHiwater) mem.usedHiwater = mem.totalUsed;
   m.found.pool = pool;

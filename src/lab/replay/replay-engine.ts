@@ -16,7 +16,8 @@ import { createDevice, type Device } from '../../machine/device.js';
 import { MASK_ALL } from '../../machine/mask.js';
 import { getProfile, type KernelProfile } from '../../swiotlb/profiles.js';
 import { createIoTlbMem, memUsed, type IoTlbMem } from '../../swiotlb/io-tlb-mem.js';
-import { listRange } from '../../swiotlb/pool.js';
+import { areaOf, listRange } from '../../swiotlb/pool.js';
+import { IO_TLB_SIZE } from '../../swiotlb/constants.js';
 import { SearchRequest, fillSearchRequest } from '../../swiotlb/search-request.js';
 import { FoundSlots, searchPoolArea } from '../../swiotlb/find-slots.js';
 import {
@@ -38,7 +39,7 @@ import { DmaDebug } from '../../dma/dma-debug.js';
 import { DmaEventReplayer, type DmaReplayDevice } from './dma-replay.js';
 import type { DmaTraceEvent } from '../trace/dma-events.js';
 import { poolLineBusy, seedInitialState, type InitialMapping, type InitialState } from './initial-state.js';
-import { decideInOrder, followKernel, takeOwn, tlbOf, type OrderedMap, type RecentRelease } from './entry-order.js';
+import { decideInOrder, followKernel, takeOwn, type OrderedMap, type RecentRelease } from './entry-order.js';
 
 interface PendingMap extends OrderedMap {
   readonly kind: 'map';
@@ -52,6 +53,8 @@ interface PendingMap extends OrderedMap {
   done: boolean;
   /** Releases applied before it entered (entry captures: later ones may have come after its lock). */
   readonly relSeq: number;
+  /** Commits applied before it entered (entry captures). */
+  readonly commitSeq: number;
 }
 interface PendingUnmap {
   readonly kind: 'unmap';
@@ -113,6 +116,9 @@ export class ReplayEngine {
   /** Entry captures: the last releases applied at unmap entries, and their count so far. */
   readonly #releases: RecentRelease[] = [];
   #releaseSeq = 0;
+  /** Entry captures: commits so far, and the last commit's number per area. */
+  #commitSeq = 0;
+  #areaCommit = new Float64Array(0);
 
   /**
    * @param file - Trace file name, for errors.
@@ -236,6 +242,7 @@ export class ReplayEngine {
     }
     const pool = this.mem.pools[0]!;
     this.poolConfig = { start, end: pool.end, nslabs, nareas, areaNslabs: pool.areaNslabs, force, source };
+    this.#areaCommit = new Float64Array(pool.nareas);
   }
 
   #onPool(ev: PoolEvent): void {
@@ -300,7 +307,7 @@ export class ReplayEngine {
     const pool = mem.pools[0]!;
     if (ready) fillSearchRequest(req, this.profile.family, dev.minAlignMask, req.allocAlignMask, req.searchSize, req.origAddr, pool.start + dev.dmaOffset, dev.segmentBoundaryMask);
     const found = new FoundSlots();
-    this.#stack(ev.cpu).push({ kind: 'map', ev, dev, cpu: ev.cpu, req, found, ready, nextArea: ev.cpu & (pool.nareas - 1), areasTried: 0, done: false, undoArea: -1, undoIndex: 0, relSeq: this.#releaseSeq });
+    this.#stack(ev.cpu).push({ kind: 'map', ev, dev, cpu: ev.cpu, req, found, ready, nextArea: ev.cpu & (pool.nareas - 1), areasTried: 0, done: false, undoArea: -1, undoIndex: 0, relSeq: this.#releaseSeq, commitSeq: this.#commitSeq });
   }
 
   #topMap(cpu: number, line: number, what: string): PendingMap {
@@ -366,30 +373,35 @@ export class ReplayEngine {
    */
   #decideAtReturn(p: PendingMap, kernel: number, line: number): boolean {
     const mem = this.mem!;
-    let model: number;
-    if (p.done) {
-      // Taken early, when another CPU's map needed it to go first: check it now.
-      model = tlbOf(mem, p);
-      if (model === kernel) return false;
-    } else {
-      const others: PendingMap[] = [];
-      for (const [cpu, s] of this.#stacks) if (cpu !== p.ev.cpu) for (const o of s) if (o.kind === 'map') others.push(o);
-      const releases = this.#releases.filter((r) => r.seq > p.relSeq);
-      const d = decideInOrder(mem, p, others, releases, kernel);
-      if (d.verdict === 'same') return false;
-      if (d.verdict === 'reordered') {
-        // Explained by the lock order: matched, and the kernel's slots are taken.
-        this.tally.reordered++;
-        this.tally.matched++;
-        if (!followKernel(mem, p, kernel)) takeOwn(mem, p);
-        return true;
-      }
-      model = d.model;
+    const others: PendingMap[] = [];
+    for (const [cpu, s] of this.#stacks) if (cpu !== p.ev.cpu) for (const o of s) if (o.kind === 'map') others.push(o);
+    const releases = this.#releases.filter((r) => r.seq > p.relSeq);
+    const d = decideInOrder(mem, p, others, releases, kernel);
+    if (d.verdict === 'same') {
+      this.#committed(p);
+      return false;
     }
-    this.tally.mismatch(this.#mismatch(line, 'map_single_ret', { ret: kernel }, { ret: model }, -1));
-    if (followKernel(mem, p, kernel)) this.tally.followed++;
-    else if (!p.done) takeOwn(mem, p);
+    if (d.verdict === 'reordered') {
+      // Explained by the lock order: matched, and the kernel's slots are taken.
+      this.tally.reordered++;
+      this.tally.matched++;
+    } else this.tally.mismatch(this.#mismatch(line, 'map_single_ret', { ret: kernel }, { ret: d.model }, -1));
+    const pool = mem.pools[0]!;
+    const area = kernel >= 0 ? areaOf(pool, Math.floor((kernel - pool.start) / IO_TLB_SIZE)) : -1;
+    // Maps of other CPUs committed in that area while this one was pending: the kernel may have taken this
+    // one's lock before theirs, and then the area's index is theirs. Its slots, before the index, say so.
+    const keepIndex = area >= 0 && this.#areaCommit[area]! > p.commitSeq;
+    if (followKernel(mem, p, kernel, keepIndex)) {
+      if (d.verdict === 'differs') this.tally.followed++;
+    } else takeOwn(mem, p);
+    this.#committed(p);
     return true;
+  }
+
+  /** Note a map's commit in its area (entry captures: the order search reads it). */
+  #committed(p: PendingMap): void {
+    if (!p.done) return;
+    this.#areaCommit[areaOf(this.mem!.pools[0]!, p.found.index)] = ++this.#commitSeq;
   }
 
   #onUnmapSingle(ev: UnmapSingleEvent): void {
