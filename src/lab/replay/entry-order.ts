@@ -11,11 +11,11 @@
  * their slots only after the map took the lock (the replay applies a
  * release when its unmap enters; an interrupt on the map's own CPU can run a
  * burst of them between the map's lock and its return). If one such order
- * gives the kernel's result, the
- * decision counts as matched (and reordered). Either way the replay then
- * takes the kernel's result (its slots, or the failure), so that later
- * decisions are checked from the kernel's state instead of all differing
- * after the first; the other map is decided at its own return.
+ * gives the kernel's result, the decision counts as matched (and
+ * reordered). Either way the replay then takes the kernel's result (its
+ * slots, or the failure), so that later decisions are checked from the
+ * kernel's state instead of all differing after the first; the other map is
+ * decided at its own return.
  *
  * @module
  */
@@ -36,7 +36,7 @@ export interface OrderedMap {
   readonly found: FoundSlots;
   /** Ready to search (prepareMap accepted it). */
   readonly ready: boolean;
-  /** Its slots are taken (searched early, or by its own return). */
+  /** It holds its slots (after its own search or the kernel's slots). */
   done: boolean;
   /** The area its slots came from and that area's index before (to take them back). */
   undoArea: number;
@@ -56,15 +56,19 @@ export function tlbOf(mem: IoTlbMem, m: OrderedMap): number {
   return mem.pools[0]!.start + m.found.index * IO_TLB_SIZE + m.req.inSlot;
 }
 
+/** Area indexes before a search (a search moves only the index of the area it commits in). */
+let indexesBefore = new Int32Array(0);
+
 /** Search and commit one map; false when it failed (nothing changed but the counters). */
 function take(mem: IoTlbMem, m: OrderedMap): boolean {
   const pool = mem.pools[0]!;
-  const before = Int32Array.from(pool.areaIndex);
+  if (indexesBefore.length < pool.nareas) indexesBefore = new Int32Array(pool.nareas);
+  indexesBefore.set(pool.areaIndex);
   m.found.livelockArea = -1;
   if (!findSlotsInPool(mem, pool, m.dev, m.cpu, m.req, m.found)) return false;
   m.done = true;
   m.undoArea = areaOf(pool, m.found.index);
-  m.undoIndex = before[m.undoArea]!;
+  m.undoIndex = indexesBefore[m.undoArea]!;
   return true;
 }
 
