@@ -1,20 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { replayTraceFile } from '../src/lab/replay/replay-file.js';
-import { BUILTIN_TRACES } from '../src/cli/replay-command.js';
+import { cutMidLife, fixtureLines, withoutInLock } from './helpers/captures.js';
 
-/**
- * A real capture as the capture script records it: without the in-lock
- * probes (map_found, map_area_full, unmap_release), so each map is decided
- * at its return and the area lock order of concurrent calls is not known.
- */
-async function replayEntry(name: string, kernel = '6.1'): Promise<Awaited<ReturnType<typeof replayTraceFile>>> {
-  const text = gunzipSync(readFileSync(join(BUILTIN_TRACES, name, 'trace.txt.gz'))).toString('utf8');
-  const lines = text.split('\n').filter((l) => !/ (map_found|map_area_full|unmap_release): /.test(l));
+/** Replay trace lines written to a temporary file. */
+async function replayLines(lines: string[], kernel = '6.1'): Promise<Awaited<ReturnType<typeof replayTraceFile>>> {
   const dir = mkdtempSync(join(tmpdir(), 'swiotlb-entry-'));
   try {
     const f = join(dir, 'trace.txt');
@@ -24,6 +17,9 @@ async function replayEntry(name: string, kernel = '6.1'): Promise<Awaited<Return
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** A real capture as the capture script records it: without the in-lock probes, so each map is decided at its return. */
+const replayEntry = (name: string, kernel = '6.1') => replayLines(withoutInLock(fixtureLines(name)), kernel);
 
 test('an entry capture without contention replays exactly', async () => {
   const r = await replayEntry('nvme_force_smp2');
@@ -47,4 +43,15 @@ test('the order search does not hide a wrong model: the 6.6 search on a 6.1 entr
   const r = await replayEntry('nvme_force_smp2', '6.6.0');
   assert.ok(r.mismatched > 30_000, `mismatched ${r.mismatched}`);
   assert.equal(r.reordered, 0);
+});
+
+test('an entry capture that starts mid-life, with unmaps before any map returns, replays from its first pool line', async () => {
+  const { text, live } = cutMidLife(fixtureLines('nvme_small512_smp2'), 2, 256, 8, true);
+  const r = await replayLines(withoutInLock(text.split('\n')));
+  assert.equal(r.mode, 'entry');
+  assert.equal(r.initialState!.mappings, live);
+  assert.equal(r.initialState!.unplaced, 0);
+  assert.ok(r.mismatched <= 40, `mismatched ${r.mismatched}`);
+  assert.equal(r.pendingAtEnd, 0, 'no unmap left waiting for an in-lock release');
+  assert.equal(r.warnings.filter((w) => w.includes('Cannot release')).length, 0);
 });

@@ -340,6 +340,8 @@ export class ReplayEngine {
   }
 
   #onMapRet(ev: Extract<TraceEvent, { kind: 'map_single_ret' }>): void {
+    // A map returns and no in-lock event came before it anywhere: a capture without in-lock probes.
+    if (this.mode === 'empty') this.#enterEntryMode();
     const p = this.#topMap(ev.cpu, ev.line, 'map_single_ret');
     this.#stack(ev.cpu).pop();
     const mem = this.mem!;
@@ -349,7 +351,6 @@ export class ReplayEngine {
     if (p.ready) {
       if (p.areasTried === 0) {
         // No in-lock probes (entry capture): the map is decided at its return, in an order the trace allows.
-        if (this.mode === 'empty') this.mode = 'entry';
         followed = this.#decideAtReturn(p, ev.ret, ev.line);
       }
       tlb = p.done ? completeMap(mem, p.dev, p.req, p.found) : failMap(mem, p.dev, p.req, p.found);
@@ -396,6 +397,23 @@ export class ReplayEngine {
     } else takeOwn(mem, p);
     this.#committed(p);
     return true;
+  }
+
+  /**
+   * The trace has no in-lock probes: from now on unmaps release at their
+   * entry. Unmaps seen before the first map returned waited for an
+   * unmap_release that will not come (a capture that starts with unmaps):
+   * they release now, in trace order.
+   */
+  #enterEntryMode(): void {
+    this.mode = 'entry';
+    const waiting: UnmapSingleEvent[] = [];
+    for (const [cpu, s] of this.#stacks) {
+      for (const e of s) if (e.kind === 'unmap') waiting.push(e.ev);
+      this.#stacks.set(cpu, s.filter((e) => e.kind !== 'unmap'));
+    }
+    waiting.sort((a, b) => a.line - b.line);
+    for (const ev of waiting) this.#unmap(ev);
   }
 
   /** Note a map's commit in its area (entry captures: the order search reads it). */

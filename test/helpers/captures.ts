@@ -1,0 +1,83 @@
+/**
+ * Real captures turned into the captures users make: cut where mappings are
+ * live (a capture that starts mid-life), and stripped of the oracle's
+ * in-lock probes (what the capture script records).
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { BUILTIN_TRACES } from '../../src/cli/replay-command.js';
+
+/**
+ * The lines of a bundled capture.
+ *
+ * @param name - Capture folder.
+ * @returns Its trace's lines.
+ */
+export function fixtureLines(name: string): string[] {
+  return gunzipSync(readFileSync(join(BUILTIN_TRACES, name, 'trace.txt.gz'))).toString('utf8').split('\n');
+}
+
+/**
+ * Drop the in-lock events (map_found, map_area_full, unmap_release).
+ *
+ * @param lines - Trace lines.
+ * @returns The lines an entry capture would have.
+ */
+export function withoutInLock(lines: string[]): string[] {
+  return lines.filter((l) => !/ (map_found|map_area_full|unmap_release): /.test(l));
+}
+
+/**
+ * A capture that starts mid-life, made from a real one: cut it where no call
+ * is in progress but mappings are live, and start the rest with a pool line
+ * of the kernel's area state at that point (each area's last in-lock event
+ * prints its index and used after the operation).
+ */
+export function cutMidLife(lines: string[], nareas: number, areaNslabs: number, minLive: number, startWithUnmap = false): { text: string; live: number } {
+  const header = lines.filter((l) => l.startsWith('#'));
+  const firstPool = lines.find((l) => l.includes(' pool: '))!;
+  const used = new Array<number>(nareas).fill(0);
+  const index = new Array<number>(nareas).fill(0);
+  const pending = new Map<string, number>();
+  let live = 0;
+  let seenPool = false;
+  // nextCallIsUnmap[i]: the first map_single or unmap_single at line i or after is an unmap.
+  const nextCallIsUnmap = new Uint8Array(lines.length + 1);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i]!;
+    nextCallIsUnmap[i] = l.includes(' unmap_single: ') ? 1 : l.includes(' map_single: ') ? 0 : nextCallIsUnmap[i + 1]!;
+  }
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.startsWith('#')) continue;
+    const cpu = /\[(\d+)\]/.exec(l)?.[1] ?? '';
+    const depth = pending.get(cpu) ?? 0;
+    if (/ (map_single|unmap_single): /.test(l)) pending.set(cpu, depth + 1);
+    else if (/ (map_single_ret|unmap_release): /.test(l)) pending.set(cpu, depth - 1);
+    const found = /map_found: .* area=(\d+) slot=\d+ nslots=(\d+) aindex=(\d+) aused=(\d+)/.exec(l);
+    const released = /unmap_release: .* slot=(\d+) nslots=(\d+) aindex=(\d+) aused=(\d+)/.exec(l);
+    if (found !== null) {
+      index[+found[1]!] = +found[3]!;
+      used[+found[1]!] = +found[4]!;
+      live++;
+    } else if (released !== null) {
+      const a = Math.floor(+released[1]! / areaNslabs);
+      index[a] = +released[3]!;
+      used[a] = +released[4]!;
+      live--;
+    }
+    if (l.includes(' pool: ')) seenPool = true;
+    const idle = [...pending.values()].every((d) => d === 0);
+    // With startWithUnmap, the rest must begin with an unmap (a call in flight when the capture starts is not).
+    if (seenPool && idle && live >= minLive && i > lines.length / 3 && (!startWithUnmap || nextCallIsUnmap[i + 1] === 1)) {
+      let pool = firstPool;
+      for (let a = 0; a < nareas; a++) pool = pool.replace(new RegExp(`a${a}_used=\\d+ a${a}_index=\\d+`), `a${a}_used=${used[a]} a${a}_index=${index[a]}`);
+      return { text: [...header, pool, ...lines.slice(i + 1)].join('\n'), live };
+    }
+  }
+  throw new Error('no idle point with live mappings');
+}
+
