@@ -88,7 +88,11 @@ test('the capture script falls back to the return probe, and says so, when no ca
   assert.match(r.stderr, /warn: could not find where swiotlb_tbl_map_single returns \(read 2 code lines of its callers and found no call to it\)/);
   const none = run({ kallsyms: '', code: '', call: FALLBACK });
   assert.equal(none.events, 'r:swiotlb_lab/map_single_ret swiotlb_tbl_map_single ret=$retval:x64\n', 'no symbols: no code probes at all');
-  assert.match(none.stderr, /\(swiotlb_tbl_map_single is not in .*kallsyms\)/);
+  assert.match(none.stderr, /\(swiotlb_tbl_map_single has no address in .*kallsyms/);
+  // kptr_restrict=2: every address reads as zeros.
+  const hidden = run({ kallsyms: KALLSYMS.replace(/^ffffffff[0-9a-f]{8}/gm, '0000000000000000'), code: '', call: FALLBACK });
+  assert.match(hidden.stderr, /\(swiotlb_tbl_map_single has no address in .*kallsyms \(kptr_restrict hides them\?\)\)/);
+  assert.ok(!hidden.events.includes('code_'), 'no code read for addresses it cannot use');
 });
 
 test('entry probes go after the ftrace call: +5, +9 behind endbr64, the first byte for a function ftrace does not know', () => {

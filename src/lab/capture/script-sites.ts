@@ -89,7 +89,8 @@ cap_add_entry_probe() {
   fi
   cap_add_probe "$1" "p:${KPROBE_GROUP}/$1 $2 $3"
 }
-cap_ksym_addr() { awk -v s="$1" '$3 == s { print $1; exit }' "$CAP_KALLSYMS" 2>/dev/null; }
+# cap_ksym_addr SYM: its address, or nothing (also when kptr_restrict hides addresses as zeros)
+cap_ksym_addr() { awk -v s="$1" '$3 == s { if ($1 !~ /^0+$/) print $1; exit }' "$CAP_KALLSYMS" 2>/dev/null; }
 # cap_ksym_size SYM: bytes from SYM to the next symbol (kallsyms lists kernel text in address order)
 cap_ksym_size() {
   cap_z=$(awk -v s="$1" 'f { print $1; exit } $3 == s { a = $1; f = 1 }' "$CAP_KALLSYMS" 2>/dev/null)
@@ -105,7 +106,7 @@ ${callScanAwk()}'
 cap_ret_sites() {
   CAP_SITES_WHY="no debugfs $D/io_tlb_used to fire the code-reading probe"
   [ -r "$D/io_tlb_used" ] || return 0
-  CAP_SITES_WHY="swiotlb_tbl_map_single is not in $CAP_KALLSYMS"
+  CAP_SITES_WHY="swiotlb_tbl_map_single has no address in $CAP_KALLSYMS (kptr_restrict hides them?)"
   cap_t=$(cap_ksym_addr swiotlb_tbl_map_single)
   [ -n "$cap_t" ] || return 0
   cap_code=
@@ -133,8 +134,10 @@ cap_ret_sites() {
     [ -n "$cap_a" ] || continue
     # The target relative to the caller, from the low 32 bits (kernel text shares the high ones; a shell's
     # arithmetic may clamp a full 64-bit address).
+    cap_z=$(cap_ksym_size "$cap_c")
+    [ "$cap_z" -gt 0 ] && [ "$cap_z" -le ${CODE_BYTES} ] || cap_z=${CODE_BYTES}
     grep " code_\${cap_c}[0-9]*: " "$T/trace" 2>/dev/null |
-      cap_scan_calls "$((0x\${cap_t#????????} - 0x\${cap_a#????????}))" "$(cap_ksym_size "$cap_c")" | sed "s/^/$cap_c+/"
+      cap_scan_calls "$((0x\${cap_t#????????} - 0x\${cap_a#????????}))" "$cap_z" | sed "s/^/$cap_c+/"
   done
   CAP_SITES_WHY="read $(grep -c " code_" "$T/trace" 2>/dev/null) code lines of its callers and found no call to it"
   for cap_p in $cap_code; do
