@@ -85,6 +85,9 @@ function giveBack(mem: IoTlbMem, m: OrderedMap): void {
 export interface RecentRelease {
   /** Sequence number of the release (increasing). */
   readonly seq: number;
+  /** CPU of the unmap; until that CPU writes its next event the release may not have happened yet. */
+  readonly cpu: number;
+  open: boolean;
   readonly index: number;
   readonly nslots: number;
   /** The mapping's size and in-slot offset, as its map stored them. */
@@ -115,7 +118,7 @@ function release(mem: IoTlbMem, r: RecentRelease): void {
  * @param mem - The allocator (one pool).
  * @param m - The returning map (not yet searched).
  * @param others - Other CPUs' maps that entered before this return and have not returned.
- * @param releases - Releases applied since m entered (their unmaps entered after it), oldest first.
+ * @param releases - Releases that may have come after m's lock, oldest first: applied since m entered, or still open.
  * @param kernel - The kernel's result: the bounce address, or -1.
  * @returns The verdict and the model's own result (address or -1): `same` when the return order gives the
  *   kernel's result (m then holds its slots); `reordered` when another map going first does, `differs` when
@@ -145,13 +148,16 @@ export function decideInOrder(
     if (first) giveBack(mem, o);
     if (explained) return { verdict: 'reordered', model };
   }
-  // Or if m took the lock before the last k unmaps that entered while it was pending released their slots
-  // (the replay applied them at their entries): for k = 1, 2, ... put them back, newest first, and retry.
+  // Or if m took the lock before some releases the replay applied at their unmaps' entries: first the ones
+  // still open (their CPU has written nothing since: a paused virtual CPU can hold slots a long time), then
+  // for k = 1, 2, ... the last k that entered while m was pending, newest first.
+  if (tryWithout(mem, m, releases.filter((r) => r.open), kernel)) return { verdict: 'reordered', model };
   const pool = mem.pools[0]!;
   const back: RecentRelease[] = [];
   let explained = false;
   for (let i = releases.length - 1; i >= 0 && !explained; i--) {
     const r = releases[i]!;
+    if (r.open) continue;
     if (r.index + r.nslots > pool.nslabs || freeRunAt(pool.bits, r.index) < r.nslots) break;
     reoccupy(mem, r);
     back.push(r);
@@ -161,6 +167,23 @@ export function decideInOrder(
   }
   for (let i = back.length - 1; i >= 0; i--) release(mem, back[i]!);
   return { verdict: explained ? 'reordered' : 'differs', model };
+}
+
+/** Whether m gets the kernel's result with the given releases not yet made (all taken back after). */
+function tryWithout(mem: IoTlbMem, m: OrderedMap, rs: readonly RecentRelease[], kernel: number): boolean {
+  if (rs.length === 0) return false;
+  const pool = mem.pools[0]!;
+  const back: RecentRelease[] = [];
+  for (const r of rs) {
+    if (r.index + r.nslots > pool.nslabs || freeRunAt(pool.bits, r.index) < r.nslots) continue;
+    reoccupy(mem, r);
+    back.push(r);
+  }
+  const then = take(mem, m);
+  const explained = (then ? tlbOf(mem, m) : -1) === kernel;
+  if (then) giveBack(mem, m);
+  for (let i = back.length - 1; i >= 0; i--) release(mem, back[i]!);
+  return explained;
 }
 
 /**

@@ -116,6 +116,8 @@ export class ReplayEngine {
   /** Entry captures: the last releases applied at unmap entries, and their count so far. */
   readonly #releases: RecentRelease[] = [];
   #releaseSeq = 0;
+  /** Entry captures: per CPU, its last unmap's release while that CPU has written nothing since. */
+  readonly #openRelease = new Map<number, RecentRelease>();
   /** Entry captures: commits so far, and the last commit's number per area. */
   #commitSeq = 0;
   #areaCommit = new Float64Array(0);
@@ -140,6 +142,8 @@ export class ReplayEngine {
    */
   onEvent(ev: TraceEvent): void {
     this.tally.events++;
+    // Any event of a CPU says its last unmap has released by now.
+    if (this.#openRelease.size > 0) this.#closeRelease(ev.cpu);
     try {
       this.#dispatch(ev);
     } catch (e) {
@@ -376,7 +380,7 @@ export class ReplayEngine {
     const mem = this.mem!;
     const others: PendingMap[] = [];
     for (const [cpu, s] of this.#stacks) if (cpu !== p.ev.cpu) for (const o of s) if (o.kind === 'map') others.push(o);
-    const releases = this.#releases.filter((r) => r.seq > p.relSeq);
+    const releases = this.#releases.filter((r) => r.seq > p.relSeq || (r.open && r.cpu !== p.ev.cpu));
     const d = decideInOrder(mem, p, others, releases, kernel);
     if (d.verdict === 'same') {
       this.#committed(p);
@@ -439,8 +443,17 @@ export class ReplayEngine {
     swiotlbTblUnmapSingle(mem, dev, ev.tlb, ev.msz, ev.dir as DmaDirection, ev.attrs);
     if (this.mode !== 'entry') return;
     // Remembered for the order search of maps pending now (a release applied early may explain their results).
-    this.#releases.push({ seq: ++this.#releaseSeq, index: lastRelease.index, nslots: lastRelease.nslots, size: ev.msz, off: ev.tlb & 0x7ff & dev.minAlignMask });
+    const r: RecentRelease = { seq: ++this.#releaseSeq, cpu: ev.cpu, open: true, index: lastRelease.index, nslots: lastRelease.nslots, size: ev.msz, off: ev.tlb & 0x7ff & dev.minAlignMask };
+    this.#releases.push(r);
     if (this.#releases.length > RECENT_RELEASES) this.#releases.shift();
+    this.#openRelease.set(ev.cpu, r);
+  }
+
+  #closeRelease(cpu: number): void {
+    const r = this.#openRelease.get(cpu);
+    if (r === undefined) return;
+    r.open = false;
+    this.#openRelease.delete(cpu);
   }
 
   #onRelease(ev: Extract<TraceEvent, { kind: 'unmap_release' }>): void {
