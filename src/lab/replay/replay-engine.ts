@@ -79,10 +79,23 @@ export interface ReplayEngineOptions {
   initialMappings?: readonly InitialMapping[];
 }
 
-/** Thrown when the first pool line shows slots in use and no initial mappings were given: scan the trace for them, then replay again. */
-export class NeedsInitialMappings extends Error {
-  constructor() {
-    super('the first pool line shows slots in use: the mappings live at the start are needed');
+/**
+ * Thrown when the first pool line shows slots in use and no initial mappings
+ * were given: scan the trace for them (scanInitialMappings()) and replay
+ * again with them, as replayTraceFile() does.
+ */
+export class NeedsInitialMappings extends InputError {
+  /**
+   * @param file - The trace.
+   * @param line - Its first pool line.
+   * @param used - Slots in use there.
+   */
+  constructor(file: string, line: number, used: number) {
+    super(
+      'busy_pool_start',
+      `The trace starts with ${used} slots in use (its first pool line): the replay needs the mappings live then, which scanInitialMappings() finds in the trace (replayTraceFile() does this itself); give them as the initialMappings option`,
+      { file, line },
+    );
   }
 }
 
@@ -137,7 +150,7 @@ export class ReplayEngine {
    * Consume one event in trace order.
    *
    * @param ev - The event.
-   * @throws InputError for a trace the replay cannot use (events before any pool, unmatched in-lock events).
+   * @throws InputError for a trace the replay cannot use (events before any pool, unmatched in-lock events, a first pool line with slots in use and no initialMappings: NeedsInitialMappings).
    * @remarks Context: any (single-threaded replay).
    */
   onEvent(ev: TraceEvent): void {
@@ -271,7 +284,7 @@ export class ReplayEngine {
   /** Start from the state of the first pool line: its area indexes, and the slots of mappings made before the capture. */
   #seed(ev: PoolEvent): void {
     const initial = this.#opts.initialMappings;
-    if (initial === undefined && poolLineBusy(ev)) throw new NeedsInitialMappings();
+    if (initial === undefined && poolLineBusy(ev)) throw new NeedsInitialMappings(this.#file, ev.line, ev.areaUsed.reduce((a, u) => a + u, 0));
     this.initialState = seedInitialState(this.mem!, ev, initial ?? []);
     if (this.debug === null || initial === undefined) return;
     for (const m of initial) {
