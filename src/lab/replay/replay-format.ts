@@ -65,6 +65,9 @@ export function formatReplay(r: ReplayResult): string {
   out.push(`maps       ${r.maps}   unmaps ${r.unmaps}   syncs ${r.syncs}   failures ${r.failures}${r.failures ? ` ${JSON.stringify(r.failuresByCode)}` : ''}`);
   out.push(`occupancy  peak ${r.peakUsed} slots, ${r.usedAtEnd} in use at the end`);
   out.push(`decisions  matched ${r.matched}   mismatched ${r.mismatched}`);
+  if (r.reordered + r.followed > 0) {
+    out.push(`order      no in-lock probes: ${r.reordered} maps matched in another lock order the trace allows; after each of the ${r.followed} differing maps the replay went on from the kernel's slots`);
+  }
   if (r.firstMismatch) {
     const m = r.firstMismatch;
     out.push('');

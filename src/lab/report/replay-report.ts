@@ -9,7 +9,7 @@
 import type * as vl from 'vega-lite';
 import { basename, dirname } from 'node:path';
 import type { ReplayResult } from '../replay/replay-types.js';
-import { formatReplay } from '../replay/replay-format.js';
+import { formatReplay, replayVerdict } from '../replay/replay-format.js';
 import { renderSvg } from './charts.js';
 import { chartFigure, escapeHtml, htmlPage } from './page.js';
 
@@ -51,7 +51,8 @@ export async function renderReplayReport(results: ReplayResult[]): Promise<strin
   const spec = decisionsSpec(results);
   const figure = chartFigure({ id: 'decisions', title: 'Decisions compared with the kernel, and failed maps by cause, per trace', spec, svg: await renderSvg(spec, 'decisions') });
   const rows = results.map((r) => {
-    const verdict = r.mismatched === 0 ? (r.matched > 0 ? 'identical' : 'nothing compared') : `differs at line ${r.firstMismatch?.line ?? '?'}`;
+    const v = replayVerdict(r);
+    const verdict = v === 'OK' ? 'identical' : v === 'NOTHING' ? 'nothing compared' : `differs at line ${r.firstMismatch?.line ?? '?'}${v === 'INCOMPLETE' ? ' (capture incomplete)' : ''}`;
     const cells = [r.file, r.kernel, r.mode, String(r.events), String(r.matched), String(r.mismatched), String(r.failures), verdict];
     return `<tr${r.mismatched > 0 ? ' class="mismatch"' : ''}>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
   });
