@@ -7,10 +7,11 @@
  *
  * So when a map's result differs from the kernel's, the replay tries the
  * orders the trace allows: another CPU's map that had entered and not yet
- * returned going first, or the last unmaps that entered meanwhile releasing
+ * returned going first; the last unmaps that entered meanwhile releasing
  * their slots only after the map took the lock (the replay applies a
  * release when its unmap enters; an interrupt on the map's own CPU can run a
- * burst of them between the map's lock and its return). If one such order
+ * burst of them between the map's lock and its return); or the map taking
+ * its lock before other CPUs' maps that returned during its window. If one such order
  * gives the kernel's result, the decision counts as matched (and
  * reordered). Either way the replay then takes the kernel's result (its
  * slots, or the failure), so that later decisions are checked from the
@@ -112,6 +113,53 @@ function release(mem: IoTlbMem, r: RecentRelease): void {
   mem.totalUsed -= r.nslots;
 }
 
+/** A map the replay committed at its return; the kernel may have taken its lock after a map still pending then. */
+export interface RecentCommit {
+  /** Sequence number of the commit (increasing). */
+  readonly seq: number;
+  readonly cpu: number;
+  readonly index: number;
+  readonly nslots: number;
+  /** As the map's commit stored them: its search size and in-slot offset. */
+  readonly searchSize: number;
+  readonly inSlot: number;
+  /** Its area, and that area's index before the commit. */
+  readonly area: number;
+  readonly indexBefore: number;
+}
+
+/**
+ * Whether m gets the kernel's result if the last k of the given commits
+ * (for k = 1, 2, ...) had not happened yet: their slots free again and their
+ * areas' indexes as before them. Everything is put back after each trial.
+ */
+function tryBefore(mem: IoTlbMem, m: OrderedMap, commits: readonly RecentCommit[], kernel: number): boolean {
+  const pool = mem.pools[0]!;
+  const indexes = Int32Array.from(pool.areaIndex);
+  const undone: { c: RecentCommit; orig: Float64Array }[] = [];
+  let explained = false;
+  for (let i = commits.length - 1; i >= 0 && !explained; i--) {
+    const c = commits[i]!;
+    // Only a commit still in place can be taken back (its mapping may be unmapped by now).
+    if (pool.head[c.index] !== 1 || pool.allocSize[c.index] !== c.searchSize - c.inSlot) break;
+    undone.push({ c, orig: pool.origAddr.slice(c.index, c.index + c.nslots) });
+    releaseSlots(pool, c.area, c.index, c.nslots);
+    mem.totalUsed -= c.nslots;
+    pool.areaIndex[c.area] = c.indexBefore;
+    const then = take(mem, m);
+    explained = (then ? tlbOf(mem, m) : -1) === kernel;
+    if (then) giveBack(mem, m);
+  }
+  for (let i = undone.length - 1; i >= 0; i--) {
+    const { c, orig } = undone[i]!;
+    commitSlots(pool, c.area, c.index, c.nslots, c.searchSize, c.inSlot);
+    pool.origAddr.set(orig, c.index);
+    mem.totalUsed += c.nslots;
+  }
+  pool.areaIndex.set(indexes);
+  return explained;
+}
+
 /**
  * Decide a returning map, trying the lock orders the trace allows.
  *
@@ -119,6 +167,7 @@ function release(mem: IoTlbMem, r: RecentRelease): void {
  * @param m - The returning map (not yet searched).
  * @param others - Other CPUs' maps that entered before this return and have not returned.
  * @param releases - Releases that may have come after m's lock, oldest first: applied since m entered, or still open.
+ * @param commits - Other CPUs' maps committed since m entered, oldest first.
  * @param kernel - The kernel's result: the bounce address, or -1.
  * @returns The verdict and the model's own result (address or -1): `same` when the return order gives the
  *   kernel's result (m then holds its slots); `reordered` when another map going first does, `differs` when
@@ -131,6 +180,7 @@ export function decideInOrder(
   m: OrderedMap,
   others: readonly OrderedMap[],
   releases: readonly RecentRelease[],
+  commits: readonly RecentCommit[],
   kernel: number,
 ): { verdict: 'same' | 'reordered' | 'differs'; model: number } {
   const own = take(mem, m);
@@ -152,6 +202,8 @@ export function decideInOrder(
   // still open (their CPU has written nothing since: a paused virtual CPU can hold slots a long time), then
   // for k = 1, 2, ... the last k that entered while m was pending, newest first.
   if (tryWithout(mem, m, releases.filter((r) => r.open), kernel)) return { verdict: 'reordered', model };
+  // Or if m took the lock before maps of other CPUs that returned, and were committed, during its window.
+  if (tryBefore(mem, m, commits, kernel)) return { verdict: 'reordered', model };
   const pool = mem.pools[0]!;
   const back: RecentRelease[] = [];
   let explained = false;
@@ -219,6 +271,8 @@ export function followKernel(mem: IoTlbMem, m: OrderedMap, kernel: number, keepI
   const area = areaOf(pool, index);
   const before = pool.areaIndex[area]!;
   commitSlots(pool, area, index, n, m.req.searchSize, m.req.inSlot);
+  m.undoArea = area;
+  m.undoIndex = before;
   // Slots behind the area's index, taken while later commits moved it: the kernel's lock came first.
   if (keepIndex && index - area * pool.areaNslabs < before) pool.areaIndex[area] = before;
   mem.totalUsed += n;

@@ -39,7 +39,7 @@ import { DmaDebug } from '../../dma/dma-debug.js';
 import { DmaEventReplayer, type DmaReplayDevice } from './dma-replay.js';
 import type { DmaTraceEvent } from '../trace/dma-events.js';
 import { poolLineBusy, seedInitialState, type InitialMapping, type InitialState } from './initial-state.js';
-import { decideInOrder, followKernel, takeOwn, type OrderedMap, type RecentRelease } from './entry-order.js';
+import { decideInOrder, followKernel, takeOwn, type OrderedMap, type RecentCommit, type RecentRelease } from './entry-order.js';
 
 interface PendingMap extends OrderedMap {
   readonly kind: 'map';
@@ -99,7 +99,7 @@ export class NeedsInitialMappings extends InputError {
   }
 }
 
-/** Releases an entry capture remembers for the order search (more than any pending map's window holds in practice). */
+/** Releases and commits an entry capture remembers for the order search (more than any pending map's window holds in practice). */
 const RECENT_RELEASES = 64;
 
 /** Largest pool a trace may ask the replay to model (2^24 slots, 32 GiB): the slot arrays are allocated up front. */
@@ -131,6 +131,8 @@ export class ReplayEngine {
   #releaseSeq = 0;
   /** Entry captures: per CPU, its last unmap's release while that CPU has written nothing since. */
   readonly #openRelease = new Map<number, RecentRelease>();
+  /** Entry captures: the last maps committed at their returns. */
+  readonly #commits: RecentCommit[] = [];
   /** Entry captures: commits so far, and the last commit's number per area. */
   #commitSeq = 0;
   #areaCommit = new Float64Array(0);
@@ -394,7 +396,8 @@ export class ReplayEngine {
     const others: PendingMap[] = [];
     for (const [cpu, s] of this.#stacks) if (cpu !== p.ev.cpu) for (const o of s) if (o.kind === 'map') others.push(o);
     const releases = this.#releases.filter((r) => r.seq > p.relSeq || (r.open && r.cpu !== p.ev.cpu));
-    const d = decideInOrder(mem, p, others, releases, kernel);
+    const commits = this.#commits.filter((c) => c.seq > p.commitSeq && c.cpu !== p.ev.cpu);
+    const d = decideInOrder(mem, p, others, releases, commits, kernel);
     if (d.verdict === 'same') {
       this.#committed(p);
       return false;
@@ -436,7 +439,10 @@ export class ReplayEngine {
   /** Note a map's commit in its area (entry captures: the order search reads it). */
   #committed(p: PendingMap): void {
     if (!p.done) return;
-    this.#areaCommit[areaOf(this.mem!.pools[0]!, p.found.index)] = ++this.#commitSeq;
+    const seq = ++this.#commitSeq;
+    this.#areaCommit[p.undoArea] = seq;
+    this.#commits.push({ seq, cpu: p.ev.cpu, index: p.found.index, nslots: p.found.nslots, searchSize: p.req.searchSize, inSlot: p.req.inSlot, area: p.undoArea, indexBefore: p.undoIndex });
+    if (this.#commits.length > RECENT_RELEASES) this.#commits.shift();
   }
 
   #onUnmapSingle(ev: UnmapSingleEvent): void {
