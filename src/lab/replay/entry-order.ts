@@ -73,6 +73,24 @@ function take(mem: IoTlbMem, m: OrderedMap): boolean {
   return true;
 }
 
+/** Occupy the kernel's slots for a map (a trial, taken back with giveBack); false when they are not free. */
+function placeAt(mem: IoTlbMem, m: OrderedMap, kernel: number): boolean {
+  const pool = mem.pools[0]!;
+  const index = Math.floor((kernel - m.req.inSlot - pool.start) / IO_TLB_SIZE);
+  const n = m.req.nslots;
+  if (index < 0 || index + n > pool.nslabs || freeRunAt(pool.bits, index) < n) return false;
+  const area = areaOf(pool, index);
+  m.undoArea = area;
+  m.undoIndex = pool.areaIndex[area]!;
+  commitSlots(pool, area, index, n, m.req.searchSize, m.req.inSlot);
+  mem.totalUsed += n;
+  m.found.pool = pool;
+  m.found.index = index;
+  m.found.nslots = n;
+  m.done = true;
+  return true;
+}
+
 /** Take back the slots a map holds, and its area's index. */
 function giveBack(mem: IoTlbMem, m: OrderedMap): void {
   const pool = mem.pools[0]!;
@@ -169,6 +187,7 @@ function tryBefore(mem: IoTlbMem, m: OrderedMap, commits: readonly RecentCommit[
  * @param releases - Releases that may have come after m's lock, oldest first: applied since m entered, or still open.
  * @param commits - Other CPUs' maps committed since m entered, oldest first.
  * @param kernel - The kernel's result: the bounce address, or -1.
+ * @param kernelOf - The kernel's result for another pending map when the trace already shows it, else undefined.
  * @returns The verdict and the model's own result (address or -1): `same` when the return order gives the
  *   kernel's result (m then holds its slots); `reordered` when another map going first does, `differs` when
  *   none does (both leave the state as it was, m not searched: follow the kernel).
@@ -182,16 +201,19 @@ export function decideInOrder(
   releases: readonly RecentRelease[],
   commits: readonly RecentCommit[],
   kernel: number,
+  kernelOf?: (o: OrderedMap) => number | undefined,
 ): { verdict: 'same' | 'reordered' | 'differs'; model: number } {
   const own = take(mem, m);
   const model = own ? tlbOf(mem, m) : -1;
   if (model === kernel) return { verdict: 'same', model };
   if (own) giveBack(mem, m);
-  // Would the kernel's result follow if another CPU's pending map had taken the lock first? Every trial is
-  // taken back: that map is decided at its own return, so a wrong guess here cannot spoil later decisions.
+  // Would the kernel's result follow if another CPU's pending map had taken the lock first? It goes where the
+  // kernel put it when its return is already known (lookahead), else where the model's search puts it. Every
+  // trial is taken back: that map is decided at its own return, so a wrong guess cannot spoil later decisions.
   for (const o of others) {
     if (!o.ready || o.done) continue;
-    const first = take(mem, o);
+    const known = kernelOf?.(o);
+    const first = known === undefined ? take(mem, o) : known >= 0 && placeAt(mem, o, known);
     const then = take(mem, m);
     const explained = (then ? tlbOf(mem, m) : -1) === kernel;
     if (then) giveBack(mem, m);
@@ -263,23 +285,11 @@ export function takeOwn(mem: IoTlbMem, m: OrderedMap): boolean {
  * @remarks Context: replay, after a differing decision. The area index moves as the kernel's commit moved it.
  */
 export function followKernel(mem: IoTlbMem, m: OrderedMap, kernel: number, keepIndex: boolean): boolean {
-  const pool = mem.pools[0]!;
   if (kernel < 0) return true;
-  const index = Math.floor((kernel - m.req.inSlot - pool.start) / IO_TLB_SIZE);
-  const n = m.req.nslots;
-  if (index < 0 || index + n > pool.nslabs || freeRunAt(pool.bits, index) < n) return false;
-  const area = areaOf(pool, index);
-  const before = pool.areaIndex[area]!;
-  commitSlots(pool, area, index, n, m.req.searchSize, m.req.inSlot);
-  m.undoArea = area;
-  m.undoIndex = before;
+  const pool = mem.pools[0]!;
+  if (!placeAt(mem, m, kernel)) return false;
   // Slots behind the area's index, taken while later commits moved it: the kernel's lock came first.
-  if (keepIndex && index - area * pool.areaNslabs < before) pool.areaIndex[area] = before;
-  mem.totalUsed += n;
+  if (keepIndex && m.found.index - m.undoArea * pool.areaNslabs < m.undoIndex) pool.areaIndex[m.undoArea] = m.undoIndex;
   if (mem.totalUsed > mem.usedHiwater) mem.usedHiwater = mem.totalUsed;
-  m.found.pool = pool;
-  m.found.index = index;
-  m.found.nslots = n;
-  m.done = true;
   return true;
 }

@@ -77,6 +77,11 @@ export interface ReplayEngineOptions {
   devices?: ReadonlyMap<string, DmaReplayDevice>;
   /** Mappings live before the trace starts (scanInitialMappings()); needed when the first pool line shows slots in use. */
   initialMappings?: readonly InitialMapping[];
+  /**
+   * Entry captures: events held back so that a map's decision sees the returns of maps pending with it
+   * (default 0; then call flush() at the end of the trace all the same).
+   */
+  lookahead?: number;
 }
 
 /**
@@ -126,6 +131,10 @@ export class ReplayEngine {
   readonly #stacks = new Map<number, (PendingMap | PendingUnmap)[]>();
   readonly #opts: ReplayEngineOptions;
   readonly #file: string;
+  /** Entry captures: events held back for lookahead (from #aheadHead on), and how many at most. */
+  readonly #ahead: TraceEvent[] = [];
+  #aheadHead = 0;
+  readonly #lookahead: number;
   /** Entry captures: the last releases applied at unmap entries, and their count so far. */
   readonly #releases: RecentRelease[] = [];
   #releaseSeq = 0;
@@ -145,6 +154,7 @@ export class ReplayEngine {
     this.#file = file;
     this.#opts = opts;
     this.profile = getProfile(opts.kernel ?? '6.1');
+    this.#lookahead = opts.lookahead ?? 0;
     this.debug = opts.check === true ? new DmaDebug() : null;
   }
 
@@ -156,6 +166,55 @@ export class ReplayEngine {
    * @remarks Context: any (single-threaded replay).
    */
   onEvent(ev: TraceEvent): void {
+    // Entry captures: hold events back so a map's decision can see the returns of the maps pending with it.
+    if (this.#lookahead > 0 && this.mode === 'entry') {
+      this.#ahead.push(ev);
+      if (this.#ahead.length - this.#aheadHead > this.#lookahead) this.#process(this.#ahead[this.#aheadHead++]!);
+      if (this.#aheadHead > 4096 && this.#aheadHead * 2 > this.#ahead.length) {
+        this.#ahead.splice(0, this.#aheadHead);
+        this.#aheadHead = 0;
+      }
+      return;
+    }
+    this.#process(ev);
+  }
+
+  /**
+   * Process the events held back for lookahead (call once the trace has ended).
+   *
+   * @throws InputError as onEvent() does.
+   * @remarks Context: any (single-threaded replay).
+   */
+  flush(): void {
+    while (this.#aheadHead < this.#ahead.length) this.#process(this.#ahead[this.#aheadHead++]!);
+    this.#ahead.length = 0;
+    this.#aheadHead = 0;
+  }
+
+  /**
+   * The kernel's result of a pending map when its return is among the events held back.
+   *
+   * @returns The bounce address or -1, or undefined when the return is not in sight.
+   */
+  #kernelResultOf(o: PendingMap): number | undefined {
+    const s = this.#stacks.get(o.ev.cpu);
+    if (s === undefined) return undefined;
+    // Maps pending above it on its CPU return first.
+    let depth = 0;
+    for (let i = s.length - 1; i >= 0 && s[i] !== o; i--) if (s[i]!.kind === 'map') depth++;
+    for (let i = this.#aheadHead; i < this.#ahead.length; i++) {
+      const e = this.#ahead[i]!;
+      if (e.cpu !== o.ev.cpu) continue;
+      if (e.kind === 'map_single') depth++;
+      else if (e.kind === 'map_single_ret') {
+        if (depth === 0) return e.ret;
+        depth--;
+      }
+    }
+    return undefined;
+  }
+
+  #process(ev: TraceEvent): void {
     this.tally.events++;
     // Any event of a CPU says its last unmap has released by now.
     if (this.#openRelease.size > 0) this.#closeRelease(ev.cpu);
@@ -397,7 +456,7 @@ export class ReplayEngine {
     for (const [cpu, s] of this.#stacks) if (cpu !== p.ev.cpu) for (const o of s) if (o.kind === 'map') others.push(o);
     const releases = this.#releases.filter((r) => r.seq > p.relSeq || (r.open && r.cpu !== p.ev.cpu));
     const commits = this.#commits.filter((c) => c.seq > p.commitSeq && c.cpu !== p.ev.cpu);
-    const d = decideInOrder(mem, p, others, releases, commits, kernel);
+    const d = decideInOrder(mem, p, others, releases, commits, kernel, (o) => this.#kernelResultOf(o as PendingMap));
     if (d.verdict === 'same') {
       this.#committed(p);
       return false;

@@ -16,6 +16,9 @@ import { memUsed } from '../../swiotlb/io-tlb-mem.js';
 import { newCounters } from '../../swiotlb/io-tlb-mem.js';
 import { InputError } from '../../util/errors.js';
 
+/** Events an entry capture's replay holds back, so a map's decision can see the returns of maps pending with it. */
+const ENTRY_LOOKAHEAD = 4096;
+
 /** Options of {@link replayTraceFile}. */
 export interface ReplayFileOptions extends ReplayEngineOptions {
   /** Count and skip malformed lines instead of failing. */
@@ -34,9 +37,13 @@ export interface ReplayFileOptions extends ReplayEngineOptions {
  * @remarks Context: process context; streams the file, memory flat in its length.
  */
 export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}): Promise<ReplayResult> {
-  let engine = new ReplayEngine(path, opts);
-  const read = (e: ReplayEngine): ReturnType<typeof readTrace> =>
-    readTrace(path, { file: path, lenient: opts.lenient ?? false, onEvent: (ev) => e.onEvent(ev), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  const withLookahead = { lookahead: ENTRY_LOOKAHEAD, ...opts };
+  let engine = new ReplayEngine(path, withLookahead);
+  const read = async (e: ReplayEngine): ReturnType<typeof readTrace> => {
+    const stats = await readTrace(path, { file: path, lenient: opts.lenient ?? false, onEvent: (ev) => e.onEvent(ev), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    e.flush();
+    return stats;
+  };
   let stats: Awaited<ReturnType<typeof readTrace>>;
   try {
     stats = await read(engine);
@@ -44,7 +51,7 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
     if (!(e instanceof NeedsInitialMappings)) throw e;
     // The capture started on a pool in use: find the mappings live then (a first pass), and replay from that state.
     const initialMappings = await scanInitialMappings(path, opts.lenient ?? false);
-    engine = new ReplayEngine(path, { ...opts, initialMappings });
+    engine = new ReplayEngine(path, { ...withLookahead, initialMappings });
     stats = await read(engine);
   }
   const t = engine.tally;
