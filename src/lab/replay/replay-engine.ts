@@ -39,7 +39,8 @@ import { DmaDebug } from '../../dma/dma-debug.js';
 import { DmaEventReplayer, type DmaReplayDevice } from './dma-replay.js';
 import type { DmaTraceEvent } from '../trace/dma-events.js';
 import { poolLineBusy, seedInitialState, type InitialMapping, type InitialState } from './initial-state.js';
-import { decideInOrder, followKernel, takeOwn, type OrderedMap, type RecentCommit, type RecentRelease } from './entry-order.js';
+import { decideInOrder, followKernel, takeOwn, type OrderedMap } from './entry-order.js';
+import { EntryWindow } from './entry-window.js';
 
 interface PendingMap extends OrderedMap {
   readonly kind: 'map';
@@ -104,9 +105,6 @@ export class NeedsInitialMappings extends InputError {
   }
 }
 
-/** Releases and commits an entry capture remembers for the order search (more than any pending map's window holds in practice). */
-const RECENT_RELEASES = 64;
-
 /** Largest pool a trace may ask the replay to model (2^24 slots, 32 GiB): the slot arrays are allocated up front. */
 export const MAX_REPLAY_SLABS = 2 ** 24;
 
@@ -131,20 +129,8 @@ export class ReplayEngine {
   readonly #stacks = new Map<number, (PendingMap | PendingUnmap)[]>();
   readonly #opts: ReplayEngineOptions;
   readonly #file: string;
-  /** Entry captures: events held back for lookahead (from #aheadHead on), and how many at most. */
-  readonly #ahead: TraceEvent[] = [];
-  #aheadHead = 0;
-  readonly #lookahead: number;
-  /** Entry captures: the last releases applied at unmap entries, and their count so far. */
-  readonly #releases: RecentRelease[] = [];
-  #releaseSeq = 0;
-  /** Entry captures: per CPU, its last unmap's release while that CPU has written nothing since. */
-  readonly #openRelease = new Map<number, RecentRelease>();
-  /** Entry captures: the last maps committed at their returns. */
-  readonly #commits: RecentCommit[] = [];
-  /** Entry captures: commits so far, and the last commit's number per area. */
-  #commitSeq = 0;
-  #areaCommit = new Float64Array(0);
+  /** Entry captures: the recent past and the held-back future around the map being decided. */
+  readonly #window: EntryWindow;
 
   /**
    * @param file - Trace file name, for errors.
@@ -154,7 +140,7 @@ export class ReplayEngine {
     this.#file = file;
     this.#opts = opts;
     this.profile = getProfile(opts.kernel ?? '6.1');
-    this.#lookahead = opts.lookahead ?? 0;
+    this.#window = new EntryWindow(opts.lookahead ?? 0);
     this.debug = opts.check === true ? new DmaDebug() : null;
   }
 
@@ -167,16 +153,8 @@ export class ReplayEngine {
    */
   onEvent(ev: TraceEvent): void {
     // Entry captures: hold events back so a map's decision can see the returns of the maps pending with it.
-    if (this.#lookahead > 0 && this.mode === 'entry') {
-      this.#ahead.push(ev);
-      if (this.#ahead.length - this.#aheadHead > this.#lookahead) this.#process(this.#ahead[this.#aheadHead++]!);
-      if (this.#aheadHead > 4096 && this.#aheadHead * 2 > this.#ahead.length) {
-        this.#ahead.splice(0, this.#aheadHead);
-        this.#aheadHead = 0;
-      }
-      return;
-    }
-    this.#process(ev);
+    const now = this.mode === 'entry' ? this.#window.hold(ev) : ev;
+    if (now !== null) this.#process(now);
   }
 
   /**
@@ -186,38 +164,22 @@ export class ReplayEngine {
    * @remarks Context: any (single-threaded replay).
    */
   flush(): void {
-    while (this.#aheadHead < this.#ahead.length) this.#process(this.#ahead[this.#aheadHead++]!);
-    this.#ahead.length = 0;
-    this.#aheadHead = 0;
+    for (let ev = this.#window.release(); ev !== undefined; ev = this.#window.release()) this.#process(ev);
   }
 
-  /**
-   * The kernel's result of a pending map when its return is among the events held back.
-   *
-   * @returns The bounce address or -1, or undefined when the return is not in sight.
-   */
+  /** The kernel's result of a pending map when its return is among the events held back. */
   #kernelResultOf(o: PendingMap): number | undefined {
     const s = this.#stacks.get(o.ev.cpu);
     if (s === undefined) return undefined;
-    // Maps pending above it on its CPU return first.
-    let depth = 0;
-    for (let i = s.length - 1; i >= 0 && s[i] !== o; i--) if (s[i]!.kind === 'map') depth++;
-    for (let i = this.#aheadHead; i < this.#ahead.length; i++) {
-      const e = this.#ahead[i]!;
-      if (e.cpu !== o.ev.cpu) continue;
-      if (e.kind === 'map_single') depth++;
-      else if (e.kind === 'map_single_ret') {
-        if (depth === 0) return e.ret;
-        depth--;
-      }
-    }
-    return undefined;
+    let above = 0;
+    for (let i = s.length - 1; i >= 0 && s[i] !== o; i--) if (s[i]!.kind === 'map') above++;
+    return this.#window.resultInSight(o.ev.cpu, above);
   }
 
   #process(ev: TraceEvent): void {
     this.tally.events++;
     // Any event of a CPU says its last unmap has released by now.
-    if (this.#openRelease.size > 0) this.#closeRelease(ev.cpu);
+    this.#window.heardFrom(ev.cpu);
     try {
       this.#dispatch(ev);
     } catch (e) {
@@ -320,7 +282,7 @@ export class ReplayEngine {
     }
     const pool = this.mem.pools[0]!;
     this.poolConfig = { start, end: pool.end, nslabs, nareas, areaNslabs: pool.areaNslabs, force, source };
-    this.#areaCommit = new Float64Array(pool.nareas);
+    this.#window.reset(pool.nareas);
   }
 
   #onPool(ev: PoolEvent): void {
@@ -385,7 +347,7 @@ export class ReplayEngine {
     const pool = mem.pools[0]!;
     if (ready) fillSearchRequest(req, this.profile.family, dev.minAlignMask, req.allocAlignMask, req.searchSize, req.origAddr, pool.start + dev.dmaOffset, dev.segmentBoundaryMask);
     const found = new FoundSlots();
-    this.#stack(ev.cpu).push({ kind: 'map', ev, dev, cpu: ev.cpu, req, found, ready, nextArea: ev.cpu & (pool.nareas - 1), areasTried: 0, done: false, undoArea: -1, undoIndex: 0, relSeq: this.#releaseSeq, commitSeq: this.#commitSeq });
+    this.#stack(ev.cpu).push({ kind: 'map', ev, dev, cpu: ev.cpu, req, found, ready, nextArea: ev.cpu & (pool.nareas - 1), areasTried: 0, done: false, undoArea: -1, undoIndex: 0, relSeq: this.#window.releaseSeq, commitSeq: this.#window.commitSeq });
   }
 
   #topMap(cpu: number, line: number, what: string): PendingMap {
@@ -454,8 +416,8 @@ export class ReplayEngine {
     const mem = this.mem!;
     const others: PendingMap[] = [];
     for (const [cpu, s] of this.#stacks) if (cpu !== p.ev.cpu) for (const o of s) if (o.kind === 'map') others.push(o);
-    const releases = this.#releases.filter((r) => r.seq > p.relSeq || (r.open && r.cpu !== p.ev.cpu));
-    const commits = this.#commits.filter((c) => c.seq > p.commitSeq && c.cpu !== p.ev.cpu);
+    const releases = this.#window.releasesFor(p.relSeq, p.ev.cpu);
+    const commits = this.#window.commitsFor(p.commitSeq, p.ev.cpu);
     const d = decideInOrder(mem, p, others, releases, commits, kernel, (o) => this.#kernelResultOf(o as PendingMap));
     if (d.verdict === 'same') {
       this.#committed(p);
@@ -470,7 +432,7 @@ export class ReplayEngine {
     const area = kernel >= 0 ? areaOf(pool, Math.floor((kernel - pool.start) / IO_TLB_SIZE)) : -1;
     // Maps of other CPUs committed in that area while this one was pending: the kernel may have taken this
     // one's lock before theirs, and then the area's index is theirs. Its slots, before the index, say so.
-    const keepIndex = area >= 0 && this.#areaCommit[area]! > p.commitSeq;
+    const keepIndex = area >= 0 && this.#window.areaCommittedSince(area, p.commitSeq);
     if (followKernel(mem, p, kernel, keepIndex)) {
       if (d.verdict === 'differs') this.tally.followed++;
     } else takeOwn(mem, p);
@@ -498,10 +460,7 @@ export class ReplayEngine {
   /** Note a map's commit in its area (entry captures: the order search reads it). */
   #committed(p: PendingMap): void {
     if (!p.done) return;
-    const seq = ++this.#commitSeq;
-    this.#areaCommit[p.undoArea] = seq;
-    this.#commits.push({ seq, cpu: p.ev.cpu, index: p.found.index, nslots: p.found.nslots, searchSize: p.req.searchSize, inSlot: p.req.inSlot, area: p.undoArea, indexBefore: p.undoIndex });
-    if (this.#commits.length > RECENT_RELEASES) this.#commits.shift();
+    this.#window.committed({ cpu: p.ev.cpu, index: p.found.index, nslots: p.found.nslots, searchSize: p.req.searchSize, inSlot: p.req.inSlot, area: p.undoArea, indexBefore: p.undoIndex });
   }
 
   #onUnmapSingle(ev: UnmapSingleEvent): void {
@@ -521,17 +480,7 @@ export class ReplayEngine {
     swiotlbTblUnmapSingle(mem, dev, ev.tlb, ev.msz, ev.dir as DmaDirection, ev.attrs);
     if (this.mode !== 'entry') return;
     // Remembered for the order search of maps pending now (a release applied early may explain their results).
-    const r: RecentRelease = { seq: ++this.#releaseSeq, cpu: ev.cpu, open: true, index: lastRelease.index, nslots: lastRelease.nslots, size: ev.msz, off: ev.tlb & 0x7ff & dev.minAlignMask };
-    this.#releases.push(r);
-    if (this.#releases.length > RECENT_RELEASES) this.#releases.shift();
-    this.#openRelease.set(ev.cpu, r);
-  }
-
-  #closeRelease(cpu: number): void {
-    const r = this.#openRelease.get(cpu);
-    if (r === undefined) return;
-    r.open = false;
-    this.#openRelease.delete(cpu);
+    this.#window.released({ cpu: ev.cpu, index: lastRelease.index, nslots: lastRelease.nslots, size: ev.msz, off: ev.tlb & 0x7ff & dev.minAlignMask });
   }
 
   #onRelease(ev: Extract<TraceEvent, { kind: 'unmap_release' }>): void {
