@@ -207,25 +207,50 @@ export function decideInOrder(
   const model = own ? tlbOf(mem, m) : -1;
   if (model === kernel) return { verdict: 'same', model };
   if (own) giveBack(mem, m);
-  // Would the kernel's result follow if another CPU's pending map had taken the lock first? It goes where the
-  // kernel put it when its return is already known (lookahead), else where the model's search puts it. Every
-  // trial is taken back: that map is decided at its own return, so a wrong guess cannot spoil later decisions.
-  for (const o of others) {
-    if (!o.ready || o.done) continue;
+  // Another CPU's pending map taking the lock first goes where the kernel put it when its return is already
+  // known (lookahead), else where the model's search puts it. Every trial is taken back: that map is decided
+  // at its own return, so a wrong guess cannot spoil later decisions.
+  const placeFirst = (o: OrderedMap): boolean => {
     const known = kernelOf?.(o);
-    const first = known === undefined ? take(mem, o) : known >= 0 && placeAt(mem, o, known);
-    const then = take(mem, m);
-    const explained = (then ? tlbOf(mem, m) : -1) === kernel;
-    if (then) giveBack(mem, m);
+    return known === undefined ? take(mem, o) : known >= 0 && placeAt(mem, o, known);
+  };
+  const pending = others.filter((o) => o.ready && !o.done);
+  for (const o of pending) {
+    const first = placeFirst(o);
+    const explained = getsKernel(mem, m, kernel);
     if (first) giveBack(mem, o);
     if (explained) return { verdict: 'reordered', model };
   }
-  // Or if m took the lock before some releases the replay applied at their unmaps' entries: first the ones
-  // still open (their CPU has written nothing since: a paused virtual CPU can hold slots a long time), then
-  // for k = 1, 2, ... the last k that entered while m was pending, newest first.
-  if (tryWithout(mem, m, releases.filter((r) => r.open), kernel)) return { verdict: 'reordered', model };
-  // Or if m took the lock before maps of other CPUs that returned, and were committed, during its window.
-  if (tryBefore(mem, m, commits, kernel)) return { verdict: 'reordered', model };
+  if (explainedByTiming(mem, m, releases, commits, kernel)) return { verdict: 'reordered', model };
+  // Two steps: another CPU's map first, and a late release or an early lock.
+  for (const o of pending) {
+    const first = placeFirst(o);
+    const explained = explainedByTiming(mem, m, releases, commits, kernel);
+    if (first) giveBack(mem, o);
+    if (explained) return { verdict: 'reordered', model };
+  }
+  return { verdict: 'differs', model };
+}
+
+/** Whether m's search now gives the kernel's result (taken back after). */
+function getsKernel(mem: IoTlbMem, m: OrderedMap, kernel: number): boolean {
+  const then = take(mem, m);
+  const explained = (then ? tlbOf(mem, m) : -1) === kernel;
+  if (then) giveBack(mem, m);
+  return explained;
+}
+
+/**
+ * Whether m gets the kernel's result if it took the lock before some
+ * releases the replay applied at their unmaps' entries (first the ones still
+ * open: their CPU has written nothing since, and a paused virtual CPU can hold
+ * slots a long time), or before maps of other CPUs that returned during its
+ * window, or before the last k releases of its window (k = 1, 2, ..., newest
+ * first). Every trial is taken back.
+ */
+function explainedByTiming(mem: IoTlbMem, m: OrderedMap, releases: readonly RecentRelease[], commits: readonly RecentCommit[], kernel: number): boolean {
+  if (tryWithout(mem, m, releases.filter((r) => r.open), kernel)) return true;
+  if (tryBefore(mem, m, commits, kernel)) return true;
   const pool = mem.pools[0]!;
   const back: RecentRelease[] = [];
   let explained = false;
@@ -235,12 +260,10 @@ export function decideInOrder(
     if (r.index + r.nslots > pool.nslabs || freeRunAt(pool.bits, r.index) < r.nslots) break;
     reoccupy(mem, r);
     back.push(r);
-    const then = take(mem, m);
-    explained = (then ? tlbOf(mem, m) : -1) === kernel;
-    if (then) giveBack(mem, m);
+    explained = getsKernel(mem, m, kernel);
   }
   for (let i = back.length - 1; i >= 0; i--) release(mem, back[i]!);
-  return { verdict: explained ? 'reordered' : 'differs', model };
+  return explained;
 }
 
 /** Whether m gets the kernel's result with the given releases not yet made (all taken back after). */
