@@ -116,7 +116,7 @@ export class EntryWindow {
    * @param r - The release, without its sequence number and open flag.
    */
   released(r: Omit<RecentRelease, 'seq' | 'open'>): void {
-    const rel: RecentRelease = { ...r, seq: ++this.releaseSeq, open: true };
+    const rel: RecentRelease = { seq: ++this.releaseSeq, cpu: r.cpu, open: true, index: r.index, nslots: r.nslots, size: r.size, off: r.off };
     this.#releases.push(rel);
     if (this.#releases.length > RECENT) this.#releases.shift();
     this.#open.set(r.cpu, rel);
@@ -130,7 +130,7 @@ export class EntryWindow {
   committed(c: Omit<RecentCommit, 'seq'>): void {
     const seq = ++this.commitSeq;
     this.#areaCommit[c.area] = seq;
-    this.#commits.push({ ...c, seq });
+    this.#commits.push({ seq, cpu: c.cpu, index: c.index, nslots: c.nslots, searchSize: c.searchSize, inSlot: c.inSlot, area: c.area, indexBefore: c.indexBefore });
     if (this.#commits.length > RECENT) this.#commits.shift();
   }
 
