@@ -1,6 +1,8 @@
 /**
  * The real inputs the mutators start from: the bundled oracle captures of a
- * Linux 6.1 kernel (test/fixtures/oracle/*), cut into windows of consecutive
+ * Linux 6.1 kernel (test/fixtures/oracle/*) and the captures the capture
+ * script made on one (test/fixtures/script-captures/*: no in-lock probes, so
+ * the replay decides maps at their returns), cut into windows of consecutive
  * lines so whole-stream cases stay small, plus every kind of line they hold.
  *
  * @module
@@ -12,6 +14,8 @@ import { gunzipSync } from 'node:zlib';
 
 /** Directory of the oracle captures. */
 export const ORACLE_DIR = fileURLToPath(new URL('../test/fixtures/oracle/', import.meta.url));
+/** Directory of the capture script's captures. */
+export const SCRIPT_CAPTURES_DIR = fileURLToPath(new URL('../test/fixtures/script-captures/', import.meta.url));
 /** The plain-text capture (the only one stored uncompressed). */
 export const SMOKE_TXT = join(ORACLE_DIR, 'nvme_smoke_smp2', 'trace.txt');
 
@@ -69,9 +73,12 @@ let cached: Corpus | null = null;
 export function loadCorpus(): Corpus {
   if (cached !== null) return cached;
   const traces: TraceSample[] = [];
-  for (const name of readdirSync(ORACLE_DIR).sort()) {
-    const gz = join(ORACLE_DIR, name, 'trace.txt.gz');
-    if (existsSync(gz)) traces.push(sample(name, gunzipSync(readFileSync(gz)).toString('utf8')));
+  for (const [dir, file] of [[ORACLE_DIR, 'trace.txt.gz'], [SCRIPT_CAPTURES_DIR, 'swiotlb-trace.txt.gz']] as const) {
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).sort()) {
+      const gz = join(dir, name, file);
+      if (existsSync(gz)) traces.push(sample(name, gunzipSync(readFileSync(gz)).toString('utf8')));
+    }
   }
   if (traces.length === 0) throw new Error(`No oracle captures under ${ORACLE_DIR}`);
   const smokeText = readFileSync(SMOKE_TXT);
