@@ -70,6 +70,8 @@ cap_restore() {
     [ -z "$CAP_ORIG_OPT" ] || cap_wr "\${CAP_OPTPROBES:-}" "$CAP_ORIG_OPT" || warn "could not put kprobe optimisation back to $CAP_ORIG_OPT"
   fi
   if [ "$CAP_MOUNTED" = 1 ]; then umount "$T" 2>/dev/null || warn "could not unmount $T"; fi
+  # The call-site list (script-sites.ts) is a scratch file: gone even when stopped half-way.
+  [ -z "\${CAP_RAW:-}" ] || rm -f "$CAP_RAW.sites"
   return 0
 }
 trap cap_restore EXIT
