@@ -131,6 +131,7 @@ export class ReplayEngine {
   readonly #file: string;
   /** Entry captures: the recent past and the held-back future around the map being decided. */
   readonly #window: EntryWindow;
+  #holding = false;
 
   /**
    * @param file - Trace file name, for errors.
@@ -153,7 +154,7 @@ export class ReplayEngine {
    */
   onEvent(ev: TraceEvent): void {
     // Entry captures: hold events back so a map's decision can see the returns of the maps pending with it.
-    const now = this.mode === 'entry' ? this.#window.hold(ev) : ev;
+    const now = this.#holding ? this.#window.hold(ev) : ev;
     if (now !== null) this.#process(now);
   }
 
@@ -448,6 +449,8 @@ export class ReplayEngine {
    */
   #enterEntryMode(): void {
     this.mode = 'entry';
+    // From here on events pass through the lookahead window, in order, whatever the trace shows later.
+    this.#holding = true;
     const waiting: UnmapSingleEvent[] = [];
     for (const [cpu, s] of this.#stacks) {
       for (const e of s) if (e.kind === 'unmap') waiting.push(e.ev);
