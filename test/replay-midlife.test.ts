@@ -49,7 +49,7 @@ test('a pool line with slots in use that the trace never frees is reported, not 
     const f = join(dir, 'trace.txt');
     writeFileSync(f, lines.join('\n'));
     const r = await replayTraceFile(f, { kernel: '6.1' });
-    assert.deepEqual(r.initialState, { line: pool + 1, slotsInUse: 6, mappings: 0, unplaced: 6 });
+    assert.deepEqual(r.initialState, { line: pool + 1, slotsInUse: 6, mappings: 0, unplaced: 6, leadInEvents: 0, inFlight: 0, inFlightPlaced: 0 });
     assert.match(r.warnings[0]!, /6 of the 6 slots in use when the capture started .* never unmaps/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -81,3 +81,50 @@ export function cutMidLife(lines: string[], nareas: number, areaNslabs: number, 
   throw new Error('no idle point with live mappings');
 }
 
+
+/**
+ * A capture that starts with DMA in flight, made from a real one, as the
+ * capture script records it under load: the lines before its pool read stay
+ * (a lead-in), and the pool line (the kernel's area state there, from the
+ * in-lock events) comes while one map is in flight and mappings are live.
+ * With `placed`, the map has taken its slots (the line follows its
+ * map_found); without, it has only entered (the line follows its entry).
+ *
+ * @returns The trace, and the line of its pool line.
+ */
+export function cutInFlight(lines: string[], nareas: number, areaNslabs: number, placed: boolean): { text: string; poolLine: number } {
+  const header = lines.filter((l) => l.startsWith('#'));
+  const body = lines.filter((l) => !l.startsWith('#') && !l.includes(' pool: '));
+  const firstPool = lines.find((l) => l.includes(' pool: '))!;
+  const used = new Array<number>(nareas).fill(0);
+  const index = new Array<number>(nareas).fill(0);
+  const pending = new Map<string, number>();
+  let live = 0;
+  for (let i = 0; i < body.length; i++) {
+    const l = body[i]!;
+    const cpu = /\[(\d+)\]/.exec(l)?.[1] ?? '';
+    const depth = pending.get(cpu) ?? 0;
+    if (/ (map_single|unmap_single): /.test(l)) pending.set(cpu, depth + 1);
+    else if (/ (map_single_ret|unmap_release): /.test(l)) pending.set(cpu, depth - 1);
+    const found = /map_found: .* area=(\d+) slot=\d+ nslots=(\d+) aindex=(\d+) aused=(\d+)/.exec(l);
+    const released = /unmap_release: .* slot=(\d+) nslots=(\d+) aindex=(\d+) aused=(\d+)/.exec(l);
+    if (found !== null) {
+      index[+found[1]!] = +found[3]!;
+      used[+found[1]!] = +found[4]!;
+      live++;
+    } else if (released !== null) {
+      const a = Math.floor(+released[1]! / areaNslabs);
+      index[a] = +released[3]!;
+      used[a] = +released[4]!;
+      live--;
+    }
+    const inFlight = [...pending.values()].reduce((a, d) => a + d, 0);
+    const at = placed ? found !== null : / map_single: /.test(l);
+    if (at && inFlight === 1 && live >= 8 && i > body.length / 3) {
+      let pool = firstPool;
+      for (let a = 0; a < nareas; a++) pool = pool.replace(new RegExp(`a${a}_used=\\d+ a${a}_index=\\d+`), `a${a}_used=${used[a]} a${a}_index=${index[a]}`);
+      return { text: [...header, ...body.slice(0, i + 1), pool, ...body.slice(i + 1)].join('\n'), poolLine: header.length + i + 2 };
+    }
+  }
+  throw new Error('no point with one map in flight and live mappings');
+}

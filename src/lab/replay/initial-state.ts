@@ -17,7 +17,7 @@ import type { IoTlbMem } from '../../swiotlb/io-tlb-mem.js';
 import { areaOf } from '../../swiotlb/pool.js';
 import { commitSlots } from '../../swiotlb/slots.js';
 import { freeRunAt } from '../../swiotlb/slot-bits.js';
-import type { PoolEvent } from '../trace/events.js';
+import type { PoolEvent, UnmapSingleEvent } from '../trace/events.js';
 
 /** A mapping that was live when the capture started (seen only through its unmap). */
 export interface InitialMapping {
@@ -43,6 +43,12 @@ export interface InitialState {
   mappings: number;
   /** Slots in use at the start that no unmap in the trace accounts for (0: the start state is fully known). */
   unplaced: number;
+  /** Events before the first pool line (a capture started with DMA in flight; see lead-in.ts). */
+  leadInEvents: number;
+  /** Calls entered before the first pool line and still pending at it: the replay goes on with them. */
+  inFlight: number;
+  /** Of those, maps that already had their slots when the pool was read (placed at the kernel's slots, not compared). */
+  inFlightPlaced: number;
 }
 
 /**
@@ -56,8 +62,102 @@ export function poolLineBusy(ev: PoolEvent): boolean {
   return ev.areaUsed.some((u) => u !== 0);
 }
 
+/** What a first pass finds about the state a trace starts from (its first pool line). */
+export interface TraceStart {
+  /** Mappings live at the first pool line, seen only through their unmaps after it, each once, in trace order. */
+  readonly mappings: InitialMapping[];
+  /** Maps that entered before the first pool line and returned after it: line of the entry → the kernel's result. */
+  readonly inFlightMaps: ReadonlyMap<number, number>;
+  /** Unmaps that entered before the first pool line and released (in-lock) after it: lines of the entries. */
+  readonly inFlightUnmaps: ReadonlySet<number>;
+}
+
 /**
- * First pass over a trace: the mappings it unmaps without having mapped them.
+ * First pass over a trace: the state it starts from. Events before the first
+ * pool line are lead-in (their effect is in the line's state, see lead-in.ts):
+ * a mapping is live at the line when its unmap comes after the line and no
+ * map after the line returned its address; an unmap that entered before the
+ * line and released after it (in-lock probes) also unmaps a live mapping.
+ * Maps in flight at the line are found with their results.
+ *
+ * @param path - Trace file (plain or gzip).
+ * @param lenient - Skip malformed lines as the replay does.
+ * @returns The start state's mappings and calls in flight.
+ * @throws InputError for an unreadable trace (with file and line).
+ * @remarks Context: process context; streams the file.
+ */
+export async function scanTraceStart(path: string, lenient: boolean): Promise<TraceStart> {
+  const live = new Set<number>();
+  const seen = new Set<number>();
+  const mappings: InitialMapping[] = [];
+  const inFlightMaps = new Map<number, number>();
+  const inFlightUnmaps = new Set<number>();
+  // Per CPU, the lines of map entries and of unmap entries not yet returned or released (only while lead-in calls are pending).
+  const maps = new Map<number, number[]>();
+  const unmaps = new Map<number, UnmapSingleEvent[]>();
+  let poolLine = 0;
+  let leadInPending = 0;
+  // In-lock probes release at unmap_release; without them (entry captures) an unmap released at its entry, before the line.
+  let inLock = false;
+  const stackOf = <T>(m: Map<number, T[]>, cpu: number): T[] => {
+    let s = m.get(cpu);
+    if (s === undefined) m.set(cpu, (s = []));
+    return s;
+  };
+  const liveAtStart = (ev: UnmapSingleEvent): void => {
+    if (seen.has(ev.tlb)) return;
+    seen.add(ev.tlb);
+    mappings.push({ dev: ev.dev, name: ev.name, tlb: ev.tlb, size: ev.msz, minalign: ev.minalign, dir: ev.dir, line: ev.line });
+  };
+  await readTrace(path, {
+    file: path,
+    lenient,
+    onEvent: (ev) => {
+      if (poolLine === 0) {
+        if (ev.kind === 'pool') {
+          poolLine = ev.line;
+          if (!inLock) unmaps.clear();
+          for (const s of maps.values()) leadInPending += s.length;
+          for (const s of unmaps.values()) leadInPending += s.length;
+        } else if (ev.kind === 'map_found' || ev.kind === 'map_area_full') inLock = true;
+        else if (ev.kind === 'map_single') stackOf(maps, ev.cpu).push(ev.line);
+        else if (ev.kind === 'map_single_ret') maps.get(ev.cpu)?.pop();
+        else if (ev.kind === 'unmap_single') stackOf(unmaps, ev.cpu).push(ev);
+        else if (ev.kind === 'unmap_release') {
+          inLock = true;
+          unmaps.get(ev.cpu)?.pop();
+        }
+        return;
+      }
+      if (ev.kind === 'map_single') {
+        if (leadInPending > 0) stackOf(maps, ev.cpu).push(ev.line);
+      } else if (ev.kind === 'map_single_ret') {
+        const entry = leadInPending > 0 ? maps.get(ev.cpu)?.pop() : undefined;
+        if (entry !== undefined && entry < poolLine) {
+          inFlightMaps.set(entry, ev.ret);
+          leadInPending--;
+        }
+        if (ev.ret >= 0) live.add(ev.ret);
+      } else if (ev.kind === 'unmap_single') {
+        if (inLock && leadInPending > 0) stackOf(unmaps, ev.cpu).push(ev);
+        if (live.delete(ev.tlb)) return;
+        liveAtStart(ev);
+      } else if (ev.kind === 'unmap_release' && leadInPending > 0) {
+        const entry = unmaps.get(ev.cpu)?.pop();
+        if (entry !== undefined && entry.line < poolLine) {
+          inFlightUnmaps.add(entry.line);
+          leadInPending--;
+          if (!live.delete(entry.tlb)) liveAtStart(entry);
+        }
+      }
+    },
+  });
+  return { mappings, inFlightMaps, inFlightUnmaps };
+}
+
+/**
+ * The mappings a trace unmaps without having mapped them after its first
+ * pool line (see scanTraceStart()).
  *
  * @param path - Trace file (plain or gzip).
  * @param lenient - Skip malformed lines as the replay does.
@@ -66,23 +166,7 @@ export function poolLineBusy(ev: PoolEvent): boolean {
  * @remarks Context: process context; streams the file.
  */
 export async function scanInitialMappings(path: string, lenient: boolean): Promise<InitialMapping[]> {
-  const live = new Set<number>();
-  const seen = new Set<number>();
-  const out: InitialMapping[] = [];
-  await readTrace(path, {
-    file: path,
-    lenient,
-    onEvent: (ev) => {
-      if (ev.kind === 'map_single_ret') {
-        if (ev.ret >= 0) live.add(ev.ret);
-      } else if (ev.kind === 'unmap_single') {
-        if (live.delete(ev.tlb) || seen.has(ev.tlb)) return;
-        seen.add(ev.tlb);
-        out.push({ dev: ev.dev, name: ev.name, tlb: ev.tlb, size: ev.msz, minalign: ev.minalign, dir: ev.dir, line: ev.line });
-      }
-    },
-  });
-  return out;
+  return (await scanTraceStart(path, lenient)).mappings;
 }
 
 /**
@@ -120,5 +204,5 @@ export function seedInitialState(mem: IoTlbMem, ev: PoolEvent, initial: readonly
     const index = ev.areaIndex[a];
     if (index !== undefined && index >= 0 && index < pool.areaNslabs) pool.areaIndex[a] = index;
   }
-  return { line: ev.line, slotsInUse, mappings: placed, unplaced };
+  return { line: ev.line, slotsInUse, mappings: placed, unplaced, leadInEvents: 0, inFlight: 0, inFlightPlaced: 0 };
 }

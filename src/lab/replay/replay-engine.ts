@@ -41,6 +41,8 @@ import type { DmaTraceEvent } from '../trace/dma-events.js';
 import { poolLineBusy, seedInitialState, type InitialMapping, type InitialState } from './initial-state.js';
 import { decideInOrder, followKernel, takeOwn, type OrderedMap } from './entry-order.js';
 import { EntryWindow } from './entry-window.js';
+import { LeadIn, tookSlotsBeforeRead } from './lead-in.js';
+import { PoolReadSkew } from './pool-read-skew.js';
 
 interface PendingMap extends OrderedMap {
   readonly kind: 'map';
@@ -56,6 +58,8 @@ interface PendingMap extends OrderedMap {
   readonly relSeq: number;
   /** Commits applied before it entered (entry captures). */
   readonly commitSeq: number;
+  /** It entered before the first pool line and had its slots when the pool was read: nothing left to decide. */
+  beforeRead: boolean;
 }
 interface PendingUnmap {
   readonly kind: 'unmap';
@@ -78,6 +82,10 @@ export interface ReplayEngineOptions {
   devices?: ReadonlyMap<string, DmaReplayDevice>;
   /** Mappings live before the trace starts (scanInitialMappings()); needed when the first pool line shows slots in use. */
   initialMappings?: readonly InitialMapping[];
+  /** Maps in flight at the first pool line (scanTraceStart()): line of the entry → the kernel's result. */
+  inFlightMaps?: ReadonlyMap<number, number>;
+  /** Unmaps entered before the first pool line whose in-lock release comes after it (scanTraceStart()). */
+  inFlightUnmaps?: ReadonlySet<number>;
   /**
    * Entry captures: events held back so that a map's decision sees the returns of maps pending with it
    * (default 0; then call flush() at the end of the trace all the same).
@@ -104,6 +112,18 @@ export class NeedsInitialMappings extends InputError {
     );
   }
 }
+
+/** Calls and in-lock events that, before the first pool line, are lead-in (see lead-in.ts). */
+const LEAD_IN_KINDS: ReadonlySet<TraceEvent['kind']> = new Set<TraceEvent['kind']>([
+  'map_single',
+  'map_area_full',
+  'map_found',
+  'map_single_ret',
+  'unmap_single',
+  'unmap_release',
+  'sync_for_cpu',
+  'sync_for_device',
+]);
 
 /** Largest pool a trace may ask the replay to model (2^24 slots, 32 GiB): the slot arrays are allocated up front. */
 export const MAX_REPLAY_SLABS = 2 ** 24;
@@ -132,6 +152,10 @@ export class ReplayEngine {
   /** Entry captures: the recent past and the held-back future around the map being decided. */
   readonly #window: EntryWindow;
   #holding = false;
+  /** The events before the first pool line. */
+  readonly #leadIn = new LeadIn();
+  /** Pool-line areas read on the other side of an adjacent release. */
+  readonly #skew = new PoolReadSkew();
 
   /**
    * @param file - Trace file name, for errors.
@@ -166,6 +190,14 @@ export class ReplayEngine {
    */
   flush(): void {
     for (let ev = this.#window.release(); ev !== undefined; ev = this.#window.release()) this.#process(ev);
+    for (const m of this.#skew.expired(Infinity)) this.tally.mismatch(m);
+    // Calls and no pool line anywhere: the lead-in never ended.
+    if (this.mem === null && this.#leadIn.firstLine > 0) this.#requireMem(this.#leadIn.firstLine);
+  }
+
+  /** Pool-line areas that matched once a release within a few events of the line was counted on the other side of the read. */
+  get poolReadSkewed(): number {
+    return this.#skew.explained;
   }
 
   /** The kernel's result of a pending map when its return is among the events held back. */
@@ -181,6 +213,8 @@ export class ReplayEngine {
     this.tally.events++;
     // Any event of a CPU says its last unmap has released by now.
     this.#window.heardFrom(ev.cpu);
+    // Until the trace shows whether unmaps release in-lock or at entry, they wait: so do pool-line areas waiting for one.
+    if (this.mode !== 'empty') for (const m of this.#skew.expired(ev.line)) this.tally.mismatch(m);
     try {
       this.#dispatch(ev);
     } catch (e) {
@@ -198,6 +232,10 @@ export class ReplayEngine {
   }
 
   #dispatch(ev: TraceEvent): void {
+    if (this.mem === null && this.#opts.pool === undefined && LEAD_IN_KINDS.has(ev.kind)) {
+      this.#leadIn.onEvent(ev);
+      return;
+    }
     switch (ev.kind) {
       case 'pool':
         return this.#onPool(ev);
@@ -293,16 +331,76 @@ export class ReplayEngine {
       }
       this.#build(ev.start, ev.nslabs, ev.nareas, ev.force, 'trace', ev.line);
       this.#seed(ev);
+      this.#resumeLeadIn(ev);
     }
-    // Every pool line is a snapshot at an idle moment: compare each area's used and index.
+    // A pool line reads each area's used and index: compare them (a release adjacent on another CPU may fall on either side of the read).
     const pool = this.mem!.pools[0]!;
     for (let a = 0; a < pool.nareas; a++) {
       const ku = ev.areaUsed[a];
       const ki = ev.areaIndex[a];
       if (ku === undefined || ki === undefined) continue;
-      if (pool.areaUsed[a] === ku && pool.areaIndex[a] === ki) this.tally.matched++;
-      else this.tally.mismatch(this.#mismatch(ev.line, 'pool', { area: a, used: ku, index: ki }, { area: a, used: pool.areaUsed[a]!, index: pool.areaIndex[a]! }, a * pool.areaNslabs + ki));
+      const mu = pool.areaUsed[a]!;
+      const mi = pool.areaIndex[a]!;
+      if (mu === ku && mi === ki) {
+        this.tally.matched++;
+        continue;
+      }
+      const m = this.#mismatch(ev.line, 'pool', { area: a, used: ku, index: ki }, { area: a, used: mu, index: mi }, a * pool.areaNslabs + ki);
+      const skew = mi === ki ? this.#skew.check(ev.line, ev.cpu, a, mu - ku, m) : 'mismatch';
+      if (skew === 'matched') this.tally.matched++;
+      else if (skew === 'mismatch') this.tally.mismatch(m);
     }
+  }
+
+  /**
+   * Go on with the calls pending when the first pool line ended the lead-in,
+   * oldest first: a map is searched for at its return as usual unless it
+   * had its slots when the pool was read (its in-lock map_found came before
+   * the line, or tookSlotsBeforeRead() says so from its result); an unmap
+   * still releases when its in-lock release comes.
+   */
+  #resumeLeadIn(ev: PoolEvent): void {
+    const mem = this.mem!;
+    const pool = mem.pools[0]!;
+    const unexplained = new Int32Array(pool.nareas);
+    for (let a = 0; a < pool.nareas; a++) unexplained[a] = (ev.areaUsed[a] ?? 0) - pool.areaUsed[a]!;
+    const calls = [...this.#leadIn.pending().values()].flat().sort((x, y) => x.ev.line - y.ev.line);
+    let inFlight = 0;
+    let placed = 0;
+    for (const c of calls) {
+      if (c.kind === 'unmap') {
+        if (this.#opts.inFlightUnmaps?.has(c.ev.line) !== true) continue; // released at its entry, before the read
+        this.#stack(c.ev.cpu).push({ kind: 'unmap', ev: c.ev });
+        inFlight++;
+        continue;
+      }
+      this.#onMapSingle(c.ev);
+      inFlight++;
+      const s = this.#stack(c.ev.cpu);
+      const p = s[s.length - 1] as PendingMap;
+      p.areasTried = c.areaEvents;
+      p.nextArea = (p.nextArea + c.areaEvents) % pool.nareas;
+      if (!p.ready) continue;
+      let kernel = -1;
+      if (c.foundSlot >= 0) kernel = pool.start + c.foundSlot * IO_TLB_SIZE + p.req.inSlot;
+      else if (c.areaEvents === 0) {
+        const ret = this.#opts.inFlightMaps?.get(c.ev.line);
+        if (ret !== undefined && tookSlotsBeforeRead(pool, ev, unexplained, p.req, ret)) kernel = ret;
+      }
+      if (kernel < 0 || !followKernel(mem, p, kernel, false)) continue;
+      // The line's index already counts these slots.
+      pool.areaIndex[p.undoArea] = ev.areaIndex[p.undoArea] ?? pool.areaIndex[p.undoArea]!;
+      p.beforeRead = true;
+      placed++;
+    }
+    const st = this.initialState!;
+    if (placed > 0) {
+      st.unplaced = 0;
+      for (let a = 0; a < pool.nareas; a++) st.unplaced += Math.max(0, (ev.areaUsed[a] ?? 0) - pool.areaUsed[a]!);
+    }
+    st.leadInEvents = this.#leadIn.events;
+    st.inFlight = inFlight;
+    st.inFlightPlaced = placed;
   }
 
   /** Start from the state of the first pool line: its area indexes, and the slots of mappings made before the capture. */
@@ -348,7 +446,7 @@ export class ReplayEngine {
     const pool = mem.pools[0]!;
     if (ready) fillSearchRequest(req, this.profile.family, dev.minAlignMask, req.allocAlignMask, req.searchSize, req.origAddr, pool.start + dev.dmaOffset, dev.segmentBoundaryMask);
     const found = new FoundSlots();
-    this.#stack(ev.cpu).push({ kind: 'map', ev, dev, cpu: ev.cpu, req, found, ready, nextArea: ev.cpu & (pool.nareas - 1), areasTried: 0, done: false, undoArea: -1, undoIndex: 0, relSeq: this.#window.releaseSeq, commitSeq: this.#window.commitSeq });
+    this.#stack(ev.cpu).push({ kind: 'map', ev, dev, cpu: ev.cpu, req, found, ready, nextArea: ev.cpu & (pool.nareas - 1), areasTried: 0, done: false, undoArea: -1, undoIndex: 0, relSeq: this.#window.releaseSeq, commitSeq: this.#window.commitSeq, beforeRead: false });
   }
 
   #topMap(cpu: number, line: number, what: string): PendingMap {
@@ -390,7 +488,7 @@ export class ReplayEngine {
     let tlb = -1;
     let followed = false;
     if (p.ready) {
-      if (p.areasTried === 0) {
+      if (p.areasTried === 0 && !p.beforeRead) {
         // No in-lock probes (entry capture): the map is decided at its return, in an order the trace allows.
         followed = this.#decideAtReturn(p, ev.ret, ev.line);
       }
@@ -401,6 +499,7 @@ export class ReplayEngine {
     if (used > this.tally.peakUsed) this.tally.peakUsed = used;
     if (tlb >= 0) this.debug?.map(p.dev, tlb, p.ev.msz, p.ev.dir as DmaDirection, ev.line, `${this.#file}:${p.ev.line}`);
     if (followed) return; // counted when decided
+    if (p.beforeRead && tlb === ev.ret) return; // decided before the trace's start state: nothing to compare
     if (tlb === ev.ret) this.tally.matched++;
     else this.tally.mismatch(this.#mismatch(ev.line, 'map_single_ret', { ret: ev.ret }, { ret: tlb }, p.done ? p.found.index : -1));
   }
@@ -480,7 +579,9 @@ export class ReplayEngine {
     const dev = this.#device(ev.dev, ev.name, ev.minalign, null, ev.line);
     this.tally.unmaps++;
     this.debug?.unmap(dev, ev.tlb, ev.msz, ev.dir as DmaDirection, `${this.#file}:${ev.line}`, ev.line);
+    lastRelease.index = -1;
     swiotlbTblUnmapSingle(mem, dev, ev.tlb, ev.msz, ev.dir as DmaDirection, ev.attrs);
+    if (lastRelease.index >= 0) this.tally.matched += this.#skew.released(ev.line, ev.cpu, lastRelease.area, lastRelease.nslots);
     if (this.mode !== 'entry') return;
     // Remembered for the order search of maps pending now (a release applied early may explain their results).
     this.#window.released({ cpu: ev.cpu, index: lastRelease.index, nslots: lastRelease.nslots, size: ev.msz, off: ev.tlb & 0x7ff & dev.minAlignMask });

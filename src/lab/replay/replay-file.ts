@@ -10,7 +10,7 @@ import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 import { readTrace } from '../trace/reader.js';
 import { NeedsInitialMappings, ReplayEngine, type ReplayEngineOptions } from './replay-engine.js';
-import { scanInitialMappings } from './initial-state.js';
+import { scanTraceStart } from './initial-state.js';
 import type { ReplayResult } from './replay-types.js';
 import { memUsed } from '../../swiotlb/io-tlb-mem.js';
 import { newCounters } from '../../swiotlb/io-tlb-mem.js';
@@ -49,9 +49,9 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
     stats = await read(engine);
   } catch (e) {
     if (!(e instanceof NeedsInitialMappings)) throw e;
-    // The capture started on a pool in use: find the mappings live then (a first pass), and replay from that state.
-    const initialMappings = await scanInitialMappings(path, opts.lenient ?? false);
-    engine = new ReplayEngine(path, { ...withLookahead, initialMappings });
+    // The capture started on a pool in use: find the mappings live then and the calls in flight (a first pass), and replay from that state.
+    const start = await scanTraceStart(path, opts.lenient ?? false);
+    engine = new ReplayEngine(path, { ...withLookahead, initialMappings: start.mappings, inFlightMaps: start.inFlightMaps, inFlightUnmaps: start.inFlightUnmaps });
     stats = await read(engine);
   }
   const t = engine.tally;
@@ -116,6 +116,7 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
     dma: engine.dmaReplayer === null ? null : { directMaps: engine.dmaReplayer.directMaps, directOps: engine.dmaReplayer.directOps, allocs: engine.dmaReplayer.allocs, liveAtEnd: engine.dmaReplayer.live() },
     bouncedEvents: t.bounced,
     pendingAtEnd: pending,
+    poolReadSkewed: engine.poolReadSkewed,
     initialState: init,
     dmaDebug: engine.debug === null ? null : { counts: engine.debug.counts, findings: engine.debug.findings, liveAtEnd: engine.debug.live().length },
   };

@@ -62,6 +62,12 @@ export function formatReplay(r: ReplayResult): string {
   if (init !== null && (init.slotsInUse > 0 || init.mappings > 0)) {
     out.push(`start      pool line at line ${init.line}: ${init.slotsInUse} slots in use, ${init.mappings} mappings placed from their unmaps, ${init.unplaced} slots unplaced`);
   }
+  if (init !== null && init.leadInEvents > 0) {
+    out.push(
+      `lead-in    ${init.leadInEvents} events before the first pool line, reflected in it; calls in flight at the line: ${init.inFlight} (maps that already held their slots when it was read: ${init.inFlightPlaced})`,
+    );
+  }
+  if (r.poolReadSkewed > 0) out.push(`pool read  ${r.poolReadSkewed} pool-line areas matched once a release on another CPU next to the line was counted on the other side of the read`);
   out.push(`maps       ${r.maps}   unmaps ${r.unmaps}   syncs ${r.syncs}   failures ${r.failures}${r.failures ? ` ${JSON.stringify(r.failuresByCode)}` : ''}`);
   out.push(`occupancy  peak ${r.peakUsed} slots, ${r.usedAtEnd} in use at the end`);
   out.push(`decisions  matched ${r.matched}   mismatched ${r.mismatched}`);

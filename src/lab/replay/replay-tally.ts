@@ -40,14 +40,15 @@ export class ReplayTally {
   }
 
   /**
-   * Record a mismatched decision; the first one is kept whole.
+   * Record a mismatched decision; the first in trace order is kept whole
+   * (a pool-line area is reported a few lines after its line, see pool-read-skew.ts).
    *
    * @param m - The mismatch.
    * @remarks Context: any.
    */
   mismatch(m: ReplayMismatch): void {
     this.mismatched++;
-    if (this.firstMismatch === null) this.firstMismatch = m;
+    if (this.firstMismatch === null || m.line < this.firstMismatch.line) this.firstMismatch = m;
   }
 
   /**
