@@ -17,7 +17,7 @@ function meta(name: string): Record<string, number> {
 
 test('replay matches every decision of the real 6.1 kernel on every bundled oracle capture', async () => {
   const traces = builtinTraces();
-  assert.ok(traces.length >= 14, 'the five sample captures and nine made in this project');
+  assert.ok(traces.length >= 15, 'the five sample captures and ten made in this project');
   for (const t of traces) {
     const name = t.split('/').slice(-2)[0]!;
     const r = await replayTraceFile(t, { kernel: '6.1' });
@@ -77,4 +77,15 @@ test('the IDE captures exercise the segment boundary rule: told the device has n
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('an IDE capture on a pool that does not start on a 64 KiB boundary: the boundary window counts from the pool address', async () => {
+  // memmap=4K$0x7d8fd000 put the pool at 0x7d2fd000: a 64 KiB boundary falls mid-way between the slots a pool-relative count would use.
+  const name = 'ide_nvme_small2048_par_unaligned_smp2';
+  const pool = readFileSync(join(BUILTIN_TRACES, name, 'pool.txt'), 'utf8');
+  const start = Number(/start=(0x[0-9a-f]+)/.exec(pool)![1]);
+  assert.notEqual(start % 0x10000, 0);
+  const r = await replayTraceFile(join(BUILTIN_TRACES, name, 'trace.txt.gz'), { kernel: '6.1' });
+  assert.equal(r.mismatched, 0, JSON.stringify(r.firstMismatch));
+  assert.ok(r.failures > 1000, 'the small pool fails maps where the kernel did');
 });
