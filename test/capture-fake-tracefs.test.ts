@@ -13,7 +13,7 @@ writeFileSync(SCRIPT, renderCaptureScript({}));
 const KPROBE_NAMES = ['map_single', 'map_single_ret', 'unmap_single', 'sync_for_cpu', 'sync_for_device', 'pool'];
 
 /** A directory tree imitating tracefs (and a debugfs swiotlb dir), with the given events. */
-function fakeTracefs(opts: { dma: boolean; kprobes: boolean; overrun?: number }): { root: string; t: string; dbg: string } {
+function fakeTracefs(opts: { dma: boolean; kprobes: boolean; overrun?: number; hits?: Record<string, number> }): { root: string; t: string; dbg: string } {
   const root = mkdtempSync(join(tmpdir(), 'swiotlb-lab-fake-'));
   const t = join(root, 'tracing');
   const file = (p: string, text: string): void => {
@@ -31,7 +31,7 @@ function fakeTracefs(opts: { dma: boolean; kprobes: boolean; overrun?: number })
   if (opts.kprobes) {
     // A real kernel creates events/<group>/<name> when the probe is written; the fake has them already.
     file('kprobe_events', '');
-    file('kprobe_profile', KPROBE_NAMES.map((n) => `  ${n}  10  0\n`).join(''));
+    file('kprobe_profile', KPROBE_NAMES.map((n) => `  ${n}  ${opts.hits?.[n] ?? 10}  0\n`).join(''));
     for (const n of KPROBE_NAMES) file(`events/swiotlb_lab/${n}/enable`, '0\n');
   }
   writeFileSync(join(root, 'kallsyms'), '');
@@ -121,6 +121,15 @@ test('capture script (kprobes, fake tracefs) adds the oracle fallback probes and
     const meta = read(join(f.root, 'my trace.meta.txt'));
     assert.ok(meta.includes(`probe_api=${api}`) && meta.includes('pool_probe=1') && meta.includes('kprobe_misses=0'), meta);
   }
+});
+
+test('capture script warns when the map return probe fired far less often than the map entry probe', { skip: process.arch !== 'x64' }, () => {
+  const quiet = capture(fakeTracefs({ dma: false, kprobes: true, hits: { map_single: 1000, map_single_ret: 998 } }), [], { SWIOTLB_LAB_KERNEL: '6.1.0-56-amd64' });
+  assert.equal(quiet.status, 0, quiet.stderr);
+  assert.doesNotMatch(quiet.stderr, /map_single_ret fired/, 'two calls in flight at the ends are not a miss');
+  const r = capture(fakeTracefs({ dma: false, kprobes: true, hits: { map_single: 673357, map_single_ret: 0 } }), [], { SWIOTLB_LAB_KERNEL: '6.1.0-56-amd64' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /warning: map_single_ret fired 0 times for 673357 map_single hits: most maps have no recorded result/);
 });
 
 test('capture script falls back to swiotlb_bounced alone when kprobes are asked for and absent, and warns about lost events', () => {

@@ -98,3 +98,21 @@ test('a trace with calls and no pool line at all still asks for the pool geometr
     return true;
   });
 });
+
+test('a capture whose first pool line comes late says how much it did not replay, and why when the buffer overwrote its start', async () => {
+  const lines = captureLines('nvme_load_leadin_smp2');
+  const pool = lines.findIndex((l) => l.includes(' pool: '));
+  const poolLine = lines[pool]!;
+  const rest = lines.filter((_, i) => i !== pool);
+  const late = Math.floor(rest.length * 0.9);
+  const moved = [...rest.slice(0, late), poolLine, ...rest.slice(late)];
+  const r = await replayText(moved.join('\n'));
+  assert.match(r.warnings[0]!, /^\d+ of the trace's \d+ events come before its first pool line \(line \d+\) and are not replayed$/);
+  // The ring buffer overwrote the beginning (the header's entries-in-buffer < entries-written), the first pool line with it.
+  const overwritten = moved.map((l) => l.replace(/entries-in-buffer\/entries-written: (\d+)\/\d+/, (_, n: string) => `entries-in-buffer/entries-written: ${n}/${Number(n) + 250000}`));
+  const o = await replayText(overwritten.join('\n'));
+  assert.ok(o.warnings.some((w) => /are not replayed: the ring buffer overwrote the beginning of the capture.*larger --buffer-kb/.test(w)), o.warnings.join('\n'));
+  // Started at an early pool line, the same capture has no such warning.
+  const r0 = await replayTraceFile(join(DIR, 'nvme_load_leadin_smp2', 'swiotlb-trace.txt.gz'), { kernel: '6.1' });
+  assert.ok(!r0.warnings.some((w) => w.includes('not replayed')));
+});

@@ -122,10 +122,12 @@ for c in "$T"/per_cpu/cpu*; do
   CAP_LOST=$((CAP_LOST + n))
   [ "$n" -eq 0 ] || CAP_LOST_CPUS="$CAP_LOST_CPUS \${c##*/}=$n"
 done
-CAP_MISSES=n/a
+CAP_MISSES=n/a; CAP_RET_SHORT=
 if [ -n "$CAP_KPROBES" ] && [ -r "$T/kprobe_profile" ]; then
   cat "$T/kprobe_profile" > "$CAP_STEM.kprobe_profile.txt" 2>/dev/null
   CAP_MISSES=$(awk '$1 ~ /^([a-z_]+\/)?(${names})$/ { s += $3 } END { print s + 0 }' "$T/kprobe_profile")
+  # Returns well short of entries (beyond the calls in flight at either end): results went unrecorded.
+  CAP_RET_SHORT=$(awk '$1 ~ /^([a-z_]+\/)?map_single$/ { m += $2 } $1 ~ /^([a-z_]+\/)?map_single_ret$/ { r += $2 } END { if (m - r > 64 && r * 10 < m * 9) print r + 0, m + 0 }' "$T/kprobe_profile")
 fi
 [ ! -d "$D" ] || cap_debugfs > "$CAP_STEM.debugfs-after.txt" 2>/dev/null
 dmesg 2>/dev/null | grep -iE 'software IO TLB|swiotlb|bounce buf|Command line' > "$CAP_STEM.dmesg.txt"
@@ -164,6 +166,9 @@ if [ "$CAP_LOST" -gt 0 ]; then
   warn "$CAP_LOST events were lost (\${CAP_LOST_CPUS# }): the trace is incomplete and its replay will not match; run again with a larger --buffer-kb or a shorter --seconds"
 fi
 case $CAP_MISSES in ''|n/a|0) ;; *) warn "$CAP_MISSES kprobe hits were missed (nested probes): the trace is incomplete" ;; esac
+if [ -n "$CAP_RET_SHORT" ]; then
+  warn "map_single_ret fired \${CAP_RET_SHORT% *} times for \${CAP_RET_SHORT#* } map_single hits: most maps have no recorded result, so the replay cannot check them (a return probe that did not fire; under QEMU, multi-threaded TCG has done this, use -accel tcg,thread=single)"
+fi
 exit 0
 `;
 }

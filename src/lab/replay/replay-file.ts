@@ -62,6 +62,13 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
       `${init.unplaced} of the ${init.slotsInUse} slots in use when the capture started (pool line at line ${init.line}) belong to mappings the trace never unmaps: the replay cannot place them, so searches that meet them may decide differently`,
     );
   }
+  if (init !== null && (init.leadInEvents > stats.events / 2 || (init.leadInEvents > 0 && stats.overwritten > 0))) {
+    t.warnings.unshift(
+      `${init.leadInEvents} of the trace's ${stats.events} events come before its first pool line (line ${init.line}) and are not replayed${
+        stats.overwritten > 0 ? ': the ring buffer overwrote the beginning of the capture, with the pool line read at its start; capture again with a larger --buffer-kb or for less time' : ''
+      }`,
+    );
+  }
   const pending = engine.pendingCalls();
   // Put first so no warning cap can hide it; pendingAtEnd says the same as data.
   if (pending > 0) t.warnings.unshift(`${pending} map/unmap calls had no return or release at the end of the trace (truncated capture?)`);
