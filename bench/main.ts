@@ -58,9 +58,11 @@ if (only === undefined || only === 'lab') {
   const lab = await runLabBench(log);
   result.lab = lab;
   result.floors['lab_10min_100k_iops_wall_s'] = Math.round(lab.nvme.tenMinuteRunWallSeconds);
-  result.floors['lab_10min_run_under_60s'] = lab.nvme.tenMinuteRunWallSeconds < 60;
+  // The floor's rate: the run must really simulate 100k IOPS or more.
+  result.floors['lab_10min_run_at_100k_iops'] = lab.nvme.iops >= 100_000;
+  result.floors['lab_10min_run_under_60s'] = lab.nvme.iops >= 100_000 && lab.nvme.tenMinuteRunWallSeconds < 60;
   // "Well under a minute": read here as at least a quarter under it.
-  result.floors['lab_10min_run_well_under_60s'] = lab.nvme.tenMinuteRunWallSeconds <= 45;
+  result.floors['lab_10min_run_well_under_60s'] = lab.nvme.iops >= 100_000 && lab.nvme.tenMinuteRunWallSeconds <= 45;
 }
 if (!json) console.log('\nfloors:', JSON.stringify(result.floors, null, 2));
 else console.log(JSON.stringify(result, null, 2));

@@ -210,6 +210,13 @@ export interface SwiotlbPolicy {
    * request's cost in a long run). Absent means false.
    */
   readonly meterMovesOnlyInCalls?: boolean;
+  /**
+   * True when the design has no background work: tick() always returns
+   * Infinity and takeCompleted() is always empty. The lab then calls
+   * neither after each event (a few per cent of a long run). Absent means
+   * false.
+   */
+  readonly noBackgroundWork?: boolean;
   /** Run background work due by `now` (pool growth, decay); returns the next due time, or Infinity. */
   tick(now: number): number;
   /** Deferred maps that completed since the last call, in completion order. */

@@ -71,6 +71,8 @@ export class FixedPolicy implements SwiotlbPolicy {
   readonly meter: CostMeter;
   /** {@inheritDoc SwiotlbPolicy.meterMovesOnlyInCalls} */
   readonly meterMovesOnlyInCalls: boolean = true;
+  /** {@inheritDoc SwiotlbPolicy.noBackgroundWork} */
+  readonly noBackgroundWork: boolean = true;
   /** Per head slot of a live mapping: its bounce address, size and device id (0 = none). */
   readonly #liveTlb: Float64Array;
   readonly #liveSize: Float64Array;

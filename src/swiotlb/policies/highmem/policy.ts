@@ -33,6 +33,8 @@ export type { HighmemDebugfs, HighmemPolicyOptions } from './high-pool.js';
  */
 export class HighmemPolicy implements SwiotlbPolicy {
   readonly name = 'highmem';
+  /** {@inheritDoc SwiotlbPolicy.noBackgroundWork} */
+  readonly noBackgroundWork: boolean = true;
   /** `io_tlb_default_mem`: the low pool. */
   readonly low: IoTlbMem;
   /** `io_tlb_high_mem`: the 64-bit pool, or null when none was configured. */

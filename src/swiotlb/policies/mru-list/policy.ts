@@ -35,6 +35,8 @@ import { mruListStats } from './stats.js';
 /** The v2 design as a policy. */
 export class MruListPolicy implements SwiotlbPolicy {
   readonly name: string = 'mru-list';
+  /** {@inheritDoc SwiotlbPolicy.noBackgroundWork} */
+  readonly noBackgroundWork: boolean = true;
   /** `mem->allow_dyn`. */
   readonly allowDyn: boolean;
   /** The fixed half: the boot pool (`mem`), its range lookup and its live mappings. */
