@@ -26,6 +26,9 @@ interface Waiting {
   readonly mismatch: ReplayMismatch;
 }
 
+/** What expired() returns when nothing expired (no allocation per event). */
+const NONE: readonly ReplayMismatch[] = Object.freeze([]);
+
 /** Tolerates the releases adjacent to a pool line's read, as described above. */
 export class PoolReadSkew {
   /** Areas of pool lines that matched once an adjacent release was counted on the other side of the read. */
@@ -110,8 +113,8 @@ export class PoolReadSkew {
    * @returns Their mismatches, oldest first.
    * @remarks Context: replay, single-threaded.
    */
-  expired(line: number): ReplayMismatch[] {
-    if (this.#waiting.length === 0 || this.#waiting[0]!.deadline >= line) return [];
+  expired(line: number): readonly ReplayMismatch[] {
+    if (this.#waiting.length === 0 || this.#waiting[0]!.deadline >= line) return NONE;
     const out = this.#waiting.filter((w) => w.deadline < line).map((w) => w.mismatch);
     this.#waiting = this.#waiting.filter((w) => w.deadline >= line);
     return out;
