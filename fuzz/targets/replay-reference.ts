@@ -57,5 +57,11 @@ export function replayText(text: Buffer, file: string, opts: ReplayEngineOptions
       return null;
     }
   }
+  try {
+    // The end of the trace: held-back events, and pool-line areas still waiting for a release, are settled.
+    engine.flush();
+  } catch {
+    return null;
+  }
   return { matched: engine.tally.matched, mismatched: engine.tally.mismatched, pending: engine.pendingCalls() };
 }
