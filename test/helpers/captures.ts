@@ -31,18 +31,70 @@ export function withoutInLock(lines: string[]): string[] {
 }
 
 /**
+ * The kernel's area state and the calls in progress, followed line by line
+ * through a capture with in-lock probes (each area's last in-lock event
+ * prints its index and used after the operation).
+ */
+class KernelAreas {
+  readonly used: number[];
+  readonly index: number[];
+  readonly #pending = new Map<string, number>();
+  /** Mappings live (found and not yet released). */
+  live = 0;
+
+  constructor(
+    nareas: number,
+    readonly areaNslabs: number,
+  ) {
+    this.used = new Array<number>(nareas).fill(0);
+    this.index = new Array<number>(nareas).fill(0);
+  }
+
+  /** Follow one line; returns whether it is a map_found. */
+  take(l: string): boolean {
+    const cpu = /\[(\d+)\]/.exec(l)?.[1] ?? '';
+    const depth = this.#pending.get(cpu) ?? 0;
+    if (/ (map_single|unmap_single): /.test(l)) this.#pending.set(cpu, depth + 1);
+    else if (/ (map_single_ret|unmap_release): /.test(l)) this.#pending.set(cpu, depth - 1);
+    const found = /map_found: .* area=(\d+) slot=\d+ nslots=(\d+) aindex=(\d+) aused=(\d+)/.exec(l);
+    const released = /unmap_release: .* slot=(\d+) nslots=(\d+) aindex=(\d+) aused=(\d+)/.exec(l);
+    if (found !== null) {
+      this.index[+found[1]!] = +found[3]!;
+      this.used[+found[1]!] = +found[4]!;
+      this.live++;
+    } else if (released !== null) {
+      const a = Math.floor(+released[1]! / this.areaNslabs);
+      this.index[a] = +released[3]!;
+      this.used[a] = +released[4]!;
+      this.live--;
+    }
+    return found !== null;
+  }
+
+  /** Calls entered and not yet returned or released, over all CPUs. */
+  inFlight(): number {
+    let n = 0;
+    for (const d of this.#pending.values()) n += d;
+    return n;
+  }
+
+  /** A pool line like `template` with this state. */
+  poolLine(template: string): string {
+    let pool = template;
+    for (let a = 0; a < this.used.length; a++) pool = pool.replace(new RegExp(`a${a}_used=\\d+ a${a}_index=\\d+`), `a${a}_used=${this.used[a]} a${a}_index=${this.index[a]}`);
+    return pool;
+  }
+}
+
+/**
  * A capture that starts mid-life, made from a real one: cut it where no call
  * is in progress but mappings are live, and start the rest with a pool line
- * of the kernel's area state at that point (each area's last in-lock event
- * prints its index and used after the operation).
+ * of the kernel's area state at that point.
  */
 export function cutMidLife(lines: string[], nareas: number, areaNslabs: number, minLive: number, startWithUnmap = false): { text: string; live: number } {
   const header = lines.filter((l) => l.startsWith('#'));
   const firstPool = lines.find((l) => l.includes(' pool: '))!;
-  const used = new Array<number>(nareas).fill(0);
-  const index = new Array<number>(nareas).fill(0);
-  const pending = new Map<string, number>();
-  let live = 0;
+  const k = new KernelAreas(nareas, areaNslabs);
   let seenPool = false;
   // nextCallIsUnmap[i]: the first map_single or unmap_single at line i or after is an unmap.
   const nextCallIsUnmap = new Uint8Array(lines.length + 1);
@@ -53,42 +105,23 @@ export function cutMidLife(lines: string[], nareas: number, areaNslabs: number, 
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     if (l.startsWith('#')) continue;
-    const cpu = /\[(\d+)\]/.exec(l)?.[1] ?? '';
-    const depth = pending.get(cpu) ?? 0;
-    if (/ (map_single|unmap_single): /.test(l)) pending.set(cpu, depth + 1);
-    else if (/ (map_single_ret|unmap_release): /.test(l)) pending.set(cpu, depth - 1);
-    const found = /map_found: .* area=(\d+) slot=\d+ nslots=(\d+) aindex=(\d+) aused=(\d+)/.exec(l);
-    const released = /unmap_release: .* slot=(\d+) nslots=(\d+) aindex=(\d+) aused=(\d+)/.exec(l);
-    if (found !== null) {
-      index[+found[1]!] = +found[3]!;
-      used[+found[1]!] = +found[4]!;
-      live++;
-    } else if (released !== null) {
-      const a = Math.floor(+released[1]! / areaNslabs);
-      index[a] = +released[3]!;
-      used[a] = +released[4]!;
-      live--;
-    }
+    k.take(l);
     if (l.includes(' pool: ')) seenPool = true;
-    const idle = [...pending.values()].every((d) => d === 0);
     // With startWithUnmap, the rest must begin with an unmap (a call in flight when the capture starts is not).
-    if (seenPool && idle && live >= minLive && i > lines.length / 3 && (!startWithUnmap || nextCallIsUnmap[i + 1] === 1)) {
-      let pool = firstPool;
-      for (let a = 0; a < nareas; a++) pool = pool.replace(new RegExp(`a${a}_used=\\d+ a${a}_index=\\d+`), `a${a}_used=${used[a]} a${a}_index=${index[a]}`);
-      return { text: [...header, pool, ...lines.slice(i + 1)].join('\n'), live };
+    if (seenPool && k.inFlight() === 0 && k.live >= minLive && i > lines.length / 3 && (!startWithUnmap || nextCallIsUnmap[i + 1] === 1)) {
+      return { text: [...header, k.poolLine(firstPool), ...lines.slice(i + 1)].join('\n'), live: k.live };
     }
   }
   throw new Error('no idle point with live mappings');
 }
 
-
 /**
  * A capture that starts with DMA in flight, made from a real one, as the
  * capture script records it under load: the lines before its pool read stay
- * (a lead-in), and the pool line (the kernel's area state there, from the
- * in-lock events) comes while one map is in flight and mappings are live.
- * With `placed`, the map has taken its slots (the line follows its
- * map_found); without, it has only entered (the line follows its entry).
+ * (a lead-in), and the pool line (the kernel's area state there) comes while
+ * one map is in flight and mappings are live. With `placed`, the map has
+ * taken its slots (the line follows its map_found); without, it has only
+ * entered (the line follows its entry).
  *
  * @returns The trace, and the line of its pool line.
  */
@@ -96,34 +129,13 @@ export function cutInFlight(lines: string[], nareas: number, areaNslabs: number,
   const header = lines.filter((l) => l.startsWith('#'));
   const body = lines.filter((l) => !l.startsWith('#') && !l.includes(' pool: '));
   const firstPool = lines.find((l) => l.includes(' pool: '))!;
-  const used = new Array<number>(nareas).fill(0);
-  const index = new Array<number>(nareas).fill(0);
-  const pending = new Map<string, number>();
-  let live = 0;
+  const k = new KernelAreas(nareas, areaNslabs);
   for (let i = 0; i < body.length; i++) {
     const l = body[i]!;
-    const cpu = /\[(\d+)\]/.exec(l)?.[1] ?? '';
-    const depth = pending.get(cpu) ?? 0;
-    if (/ (map_single|unmap_single): /.test(l)) pending.set(cpu, depth + 1);
-    else if (/ (map_single_ret|unmap_release): /.test(l)) pending.set(cpu, depth - 1);
-    const found = /map_found: .* area=(\d+) slot=\d+ nslots=(\d+) aindex=(\d+) aused=(\d+)/.exec(l);
-    const released = /unmap_release: .* slot=(\d+) nslots=(\d+) aindex=(\d+) aused=(\d+)/.exec(l);
-    if (found !== null) {
-      index[+found[1]!] = +found[3]!;
-      used[+found[1]!] = +found[4]!;
-      live++;
-    } else if (released !== null) {
-      const a = Math.floor(+released[1]! / areaNslabs);
-      index[a] = +released[3]!;
-      used[a] = +released[4]!;
-      live--;
-    }
-    const inFlight = [...pending.values()].reduce((a, d) => a + d, 0);
-    const at = placed ? found !== null : / map_single: /.test(l);
-    if (at && inFlight === 1 && live >= 8 && i > body.length / 3) {
-      let pool = firstPool;
-      for (let a = 0; a < nareas; a++) pool = pool.replace(new RegExp(`a${a}_used=\\d+ a${a}_index=\\d+`), `a${a}_used=${used[a]} a${a}_index=${index[a]}`);
-      return { text: [...header, ...body.slice(0, i + 1), pool, ...body.slice(i + 1)].join('\n'), poolLine: header.length + i + 2 };
+    const found = k.take(l);
+    const at = placed ? found : / map_single: /.test(l);
+    if (at && k.inFlight() === 1 && k.live >= 8 && i > body.length / 3) {
+      return { text: [...header, ...body.slice(0, i + 1), k.poolLine(firstPool), ...body.slice(i + 1)].join('\n'), poolLine: header.length + i + 2 };
     }
   }
   throw new Error('no point with one map in flight and live mappings');
