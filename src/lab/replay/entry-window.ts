@@ -65,6 +65,24 @@ export class EntryWindow {
   }
 
   /**
+   * Put events right after one still held back (a map's result that belongs
+   * right after its entry, known only later).
+   *
+   * @param at - An event handed to hold() and not yet returned by it.
+   * @param events - The events to put after it, in order.
+   * @returns false when `at` is not held back any more (nothing changed).
+   * @remarks Context: replay, single-threaded. Searches from the newest event back.
+   */
+  insertAfter(at: TraceEvent, events: readonly TraceEvent[]): boolean {
+    for (let i = this.#ahead.length - 1; i >= this.#head; i--) {
+      if (this.#ahead[i] !== at) continue;
+      this.#ahead.splice(i + 1, 0, ...events);
+      return true;
+    }
+    return false;
+  }
+
+  /**
    * The next held event, oldest first (at the end of the trace).
    *
    * @returns It, or undefined when none is left.

@@ -18,6 +18,9 @@ import { areaOf } from '../../swiotlb/pool.js';
 import { commitSlots } from '../../swiotlb/slots.js';
 import { freeRunAt } from '../../swiotlb/slot-bits.js';
 import type { PoolEvent, UnmapSingleEvent } from '../trace/events.js';
+import type { TraceEvent } from '../trace/trace-event.js';
+import { DmaEntryTranslator } from './dma-entry.js';
+import type { DmaReplayDevice } from './dma-replay.js';
 
 /** A mapping that was live when the capture started (seen only through its unmap). */
 export interface InitialMapping {
@@ -82,11 +85,12 @@ export interface TraceStart {
  *
  * @param path - Trace file (plain or gzip).
  * @param lenient - Skip malformed lines as the replay does.
+ * @param devices - Per-device parameters of a dma:* trace (as the replay is given them).
  * @returns The start state's mappings and calls in flight.
  * @throws InputError for an unreadable trace (with file and line).
  * @remarks Context: process context; streams the file.
  */
-export async function scanTraceStart(path: string, lenient: boolean): Promise<TraceStart> {
+export async function scanTraceStart(path: string, lenient: boolean, devices: ReadonlyMap<string, DmaReplayDevice> = new Map()): Promise<TraceStart> {
   const live = new Set<number>();
   const seen = new Set<number>();
   const mappings: InitialMapping[] = [];
@@ -109,49 +113,62 @@ export async function scanTraceStart(path: string, lenient: boolean): Promise<Tr
     seen.add(ev.tlb);
     mappings.push({ dev: ev.dev, name: ev.name, tlb: ev.tlb, size: ev.msz, minalign: ev.minalign, dir: ev.dir, line: ev.line });
   };
+  // A dma:* trace is read as the entry events it stands for, as the replay reads it.
+  const front = new DmaEntryTranslator(devices);
+  const fed: TraceEvent[] = [];
+  const onEvent = (ev: TraceEvent): void => {
+    if (poolLine === 0) {
+      if (ev.kind === 'pool') {
+        poolLine = ev.line;
+        if (!inLock) unmaps.clear();
+        for (const s of maps.values()) leadInPending += s.length;
+        for (const s of unmaps.values()) leadInPending += s.length;
+      } else if (ev.kind === 'map_found' || ev.kind === 'map_area_full') inLock = true;
+      else if (ev.kind === 'map_single') stackOf(maps, ev.cpu).push(ev.line);
+      else if (ev.kind === 'map_single_ret') maps.get(ev.cpu)?.pop();
+      else if (ev.kind === 'unmap_single') stackOf(unmaps, ev.cpu).push(ev);
+      else if (ev.kind === 'unmap_release') {
+        inLock = true;
+        unmaps.get(ev.cpu)?.pop();
+      }
+      return;
+    }
+    if (ev.kind === 'map_single') {
+      if (leadInPending > 0) stackOf(maps, ev.cpu).push(ev.line);
+    } else if (ev.kind === 'map_single_ret') {
+      const entry = leadInPending > 0 ? maps.get(ev.cpu)?.pop() : undefined;
+      if (entry !== undefined && entry < poolLine) {
+        inFlightMaps.set(entry, ev.ret);
+        leadInPending--;
+      }
+      if (ev.ret >= 0) live.add(ev.ret);
+    } else if (ev.kind === 'unmap_single') {
+      if (inLock && leadInPending > 0) stackOf(unmaps, ev.cpu).push(ev);
+      if (live.delete(ev.tlb)) return;
+      liveAtStart(ev);
+    } else if (ev.kind === 'unmap_release' && leadInPending > 0) {
+      const entry = unmaps.get(ev.cpu)?.pop();
+      if (entry !== undefined && entry.line < poolLine) {
+        inFlightUnmaps.add(entry.line);
+        leadInPending--;
+        if (!live.delete(entry.tlb)) liveAtStart(entry);
+      }
+    }
+  };
+  const drain = (): void => {
+    for (const e of fed) onEvent(e);
+    fed.length = 0;
+  };
   await readTrace(path, {
     file: path,
     lenient,
     onEvent: (ev) => {
-      if (poolLine === 0) {
-        if (ev.kind === 'pool') {
-          poolLine = ev.line;
-          if (!inLock) unmaps.clear();
-          for (const s of maps.values()) leadInPending += s.length;
-          for (const s of unmaps.values()) leadInPending += s.length;
-        } else if (ev.kind === 'map_found' || ev.kind === 'map_area_full') inLock = true;
-        else if (ev.kind === 'map_single') stackOf(maps, ev.cpu).push(ev.line);
-        else if (ev.kind === 'map_single_ret') maps.get(ev.cpu)?.pop();
-        else if (ev.kind === 'unmap_single') stackOf(unmaps, ev.cpu).push(ev);
-        else if (ev.kind === 'unmap_release') {
-          inLock = true;
-          unmaps.get(ev.cpu)?.pop();
-        }
-        return;
-      }
-      if (ev.kind === 'map_single') {
-        if (leadInPending > 0) stackOf(maps, ev.cpu).push(ev.line);
-      } else if (ev.kind === 'map_single_ret') {
-        const entry = leadInPending > 0 ? maps.get(ev.cpu)?.pop() : undefined;
-        if (entry !== undefined && entry < poolLine) {
-          inFlightMaps.set(entry, ev.ret);
-          leadInPending--;
-        }
-        if (ev.ret >= 0) live.add(ev.ret);
-      } else if (ev.kind === 'unmap_single') {
-        if (inLock && leadInPending > 0) stackOf(unmaps, ev.cpu).push(ev);
-        if (live.delete(ev.tlb)) return;
-        liveAtStart(ev);
-      } else if (ev.kind === 'unmap_release' && leadInPending > 0) {
-        const entry = unmaps.get(ev.cpu)?.pop();
-        if (entry !== undefined && entry.line < poolLine) {
-          inFlightUnmaps.add(entry.line);
-          leadInPending--;
-          if (!live.delete(entry.tlb)) liveAtStart(entry);
-        }
-      }
+      front.feed(ev, fed);
+      drain();
     },
   });
+  front.finish(fed);
+  drain();
   return { mappings, inFlightMaps, inFlightUnmaps };
 }
 

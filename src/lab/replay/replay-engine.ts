@@ -17,7 +17,7 @@ import { MASK_ALL } from '../../machine/mask.js';
 import { getProfile, type KernelProfile } from '../../swiotlb/profiles.js';
 import { createIoTlbMem, memUsed, type IoTlbMem } from '../../swiotlb/io-tlb-mem.js';
 import { areaOf, listRange } from '../../swiotlb/pool.js';
-import { IO_TLB_SIZE } from '../../swiotlb/constants.js';
+import { DMA_ATTR_SKIP_CPU_SYNC, IO_TLB_SIZE } from '../../swiotlb/constants.js';
 import { SearchRequest, fillSearchRequest } from '../../swiotlb/search-request.js';
 import { FoundSlots, searchPoolArea } from '../../swiotlb/find-slots.js';
 import {
@@ -43,6 +43,7 @@ import { decideInOrder, followKernel, takeOwn, type OrderedMap } from './entry-o
 import { EntryWindow } from './entry-window.js';
 import { LeadIn, tookSlotsBeforeRead } from './lead-in.js';
 import { PoolReadSkew } from './pool-read-skew.js';
+import { DmaEntryTranslator, RET_UNDONE } from './dma-entry.js';
 
 interface PendingMap extends OrderedMap {
   readonly kind: 'map';
@@ -87,6 +88,11 @@ export interface ReplayEngineOptions {
   /** Unmaps entered before the first pool line whose in-lock release comes after it (scanTraceStart()). */
   inFlightUnmaps?: ReadonlySet<number>;
   /**
+   * A dma:* trace with no pool line: replay its maps one by one on the given or default pool instead of as an
+   * entry capture (replayTraceFile() passes it after NeedsPoolForDmaEvents).
+   */
+  dmaWithoutPoolLine?: boolean;
+  /**
    * Entry captures: events held back so that a map's decision sees the returns of maps pending with it
    * (default 0; then call flush() at the end of the trace all the same).
    */
@@ -110,6 +116,20 @@ export class NeedsInitialMappings extends InputError {
       `The trace starts with ${used} slots in use (its first pool line): the replay needs the mappings live then, which scanInitialMappings() finds in the trace (replayTraceFile() does this itself); give them as the initialMappings option`,
       { file, line },
     );
+  }
+}
+
+/**
+ * Thrown at the end of a dma:* trace that has no pool line and no pool
+ * geometry was given: replay it again with dmaWithoutPoolLine, which maps
+ * each bounced buffer on the default pool (addresses then not compared).
+ */
+export class NeedsPoolForDmaEvents extends InputError {
+  /**
+   * @param file - The trace.
+   */
+  constructor(file: string) {
+    super('dma_no_pool_line', 'The dma:* trace has no `pool:` line', { file });
   }
 }
 
@@ -156,6 +176,11 @@ export class ReplayEngine {
   readonly #leadIn = new LeadIn();
   /** Pool-line areas read on the other side of an adjacent release. */
   readonly #skew = new PoolReadSkew();
+  /** dma:* traces: their events as an entry capture's (null when dmaWithoutPoolLine). */
+  readonly #front: DmaEntryTranslator | null;
+  readonly #fed: TraceEvent[] = [];
+  /** Devices a min_align_mask hint was given for. */
+  readonly #hinted = new Set<string>();
 
   /**
    * @param file - Trace file name, for errors.
@@ -166,6 +191,7 @@ export class ReplayEngine {
     this.#opts = opts;
     this.profile = getProfile(opts.kernel ?? '6.1');
     this.#window = new EntryWindow(opts.lookahead ?? 0);
+    this.#front = opts.dmaWithoutPoolLine === true ? null : new DmaEntryTranslator(opts.devices ?? new Map(), (at, evs) => this.#holding && this.#window.insertAfter(at, evs));
     this.debug = opts.check === true ? new DmaDebug() : null;
   }
 
@@ -177,9 +203,31 @@ export class ReplayEngine {
    * @remarks Context: any (single-threaded replay).
    */
   onEvent(ev: TraceEvent): void {
+    if (this.#front === null) return this.#accept(ev);
+    // A dma:* trace's events become the entry events they stand for.
+    const fed = this.#fed;
+    this.#front.feed(ev, fed);
+    for (let i = 0; i < fed.length; i++) this.#accept(fed[i]!);
+    fed.length = 0;
+  }
+
+  #accept(ev: TraceEvent): void {
     // Entry captures: hold events back so a map's decision can see the returns of the maps pending with it.
     const now = this.#holding ? this.#window.hold(ev) : ev;
     if (now !== null) this.#process(now);
+  }
+
+  /**
+   * The dma:* part of the result: direct maps and operations, allocations,
+   * bounced mappings never unmapped, and maps whose call ended without a
+   * result (taken as failed at the call's last one); null for other traces.
+   */
+  dmaStats(): { directMaps: number; directOps: number; allocs: number; liveAtEnd: number; abandoned: number } | null {
+    const f = this.#front;
+    if (f !== null && f.translating) return { directMaps: f.directMaps, directOps: f.directOps, allocs: f.allocs, liveAtEnd: f.live(), abandoned: f.abandoned };
+    const d = this.dmaReplayer;
+    if (d === null) return null;
+    return { directMaps: d.directMaps, directOps: d.directOps, allocs: d.allocs, liveAtEnd: d.live(), abandoned: 0 };
   }
 
   /**
@@ -189,6 +237,12 @@ export class ReplayEngine {
    * @remarks Context: any (single-threaded replay).
    */
   flush(): void {
+    if (this.#front !== null) {
+      this.#front.finish(this.#fed);
+      for (const ev of this.#fed) this.#accept(ev);
+      this.#fed.length = 0;
+      if (this.#front.translating && this.mem === null && this.#opts.pool === undefined) throw new NeedsPoolForDmaEvents(this.#file);
+    }
     for (let ev = this.#window.release(); ev !== undefined; ev = this.#window.release()) this.#process(ev);
     for (const m of this.#skew.expired(Infinity)) this.tally.mismatch(m);
     // Calls and no pool line anywhere: the lead-in never ended.
@@ -321,6 +375,7 @@ export class ReplayEngine {
     }
     const pool = this.mem.pools[0]!;
     this.poolConfig = { start, end: pool.end, nslabs, nareas, areaNslabs: pool.areaNslabs, force, source };
+    if (source !== 'default') this.#front?.setPool(start, pool.end);
     this.#window.reset(pool.nareas);
   }
 
@@ -485,6 +540,8 @@ export class ReplayEngine {
     this.#stack(ev.cpu).pop();
     const mem = this.mem!;
     this.tally.maps++;
+    if (ev.ret === RET_UNDONE) return this.#undone(p);
+    if (this.mode === 'dma-events' && ev.ret > 0 && (ev.ret & (IO_TLB_SIZE - 1)) !== 0 && p.dev.minAlignMask === 0) this.#minAlignHint(p, ev.ret, ev.line);
     let tlb = -1;
     let followed = false;
     if (p.ready) {
@@ -501,7 +558,45 @@ export class ReplayEngine {
     if (followed) return; // counted when decided
     if (p.beforeRead && tlb === ev.ret) return; // decided before the trace's start state: nothing to compare
     if (tlb === ev.ret) this.tally.matched++;
-    else this.tally.mismatch(this.#mismatch(ev.line, 'map_single_ret', { ret: ev.ret }, { ret: tlb }, p.done ? p.found.index : -1));
+    else this.tally.mismatch(this.#mismatch(ev.line, this.#retDecision(), { ret: ev.ret }, { ret: tlb }, p.done ? p.found.index : -1));
+  }
+
+  /**
+   * A dma:* trace does not give a device's min_align_mask, and a bounce
+   * address inside a slot shows the device has one: say once per device
+   * which --device option gives it.
+   */
+  #minAlignHint(p: PendingMap, kernel: number, line: number): void {
+    const name = p.dev.name;
+    if (this.#hinted.has(name)) return;
+    this.#hinted.add(name);
+    const mask = (kernel & 0xfff) === (p.ev.orig & 0xfff) ? '0xfff' : '0x7ff';
+    this.tally.warnings.unshift(
+      `line ${line}: the kernel bounced ${name}'s buffer 0x${p.ev.orig.toString(16)} to 0x${kernel.toString(16)}, keeping its offset inside a slot: the device has a min_align_mask (NVMe's is 0xfff), which dma:* events do not print; replay with --device '${name},min_align_mask=${mask}' (the device's real value) or its maps will not match`,
+    );
+  }
+
+  /** What a map's return decides, as a mismatch names it. */
+  #retDecision(): string {
+    return this.mode === 'dma-events' ? 'dma_map' : 'map_single_ret';
+  }
+
+  /**
+   * A map the kernel made and undid inside one call whose result the trace
+   * does not give (a scatterlist that failed at a later segment): the model
+   * maps it its own way and releases it at once, so the area's index moves
+   * as the kernel's did. Nothing is compared.
+   */
+  #undone(p: PendingMap): void {
+    const mem = this.mem!;
+    if (!p.ready || !(p.done || takeOwn(mem, p))) {
+      failMap(mem, p.dev, p.req, p.found);
+      return;
+    }
+    const tlb = completeMap(mem, p.dev, p.req, p.found);
+    lastRelease.index = -1;
+    swiotlbTblUnmapSingle(mem, p.dev, tlb, p.ev.msz, p.ev.dir as DmaDirection, DMA_ATTR_SKIP_CPU_SYNC);
+    this.tally.unmaps++;
   }
 
   /**
@@ -527,7 +622,7 @@ export class ReplayEngine {
       // Explained by the lock order: matched, and the kernel's slots are taken.
       this.tally.reordered++;
       this.tally.matched++;
-    } else this.tally.mismatch(this.#mismatch(line, 'map_single_ret', { ret: kernel }, { ret: d.model }, -1));
+    } else this.tally.mismatch(this.#mismatch(line, this.#retDecision(), { ret: kernel }, { ret: d.model }, -1));
     const pool = mem.pools[0]!;
     const area = kernel >= 0 ? areaOf(pool, Math.floor((kernel - pool.start) / IO_TLB_SIZE)) : -1;
     // Maps of other CPUs committed in that area while this one was pending: the kernel may have taken this
@@ -547,7 +642,7 @@ export class ReplayEngine {
    * they release now, in trace order.
    */
   #enterEntryMode(): void {
-    this.mode = 'entry';
+    this.mode = this.#front?.translating === true ? 'dma-events' : 'entry';
     // From here on events pass through the lookahead window, in order, whatever the trace shows later.
     this.#holding = true;
     const waiting: UnmapSingleEvent[] = [];
@@ -567,7 +662,7 @@ export class ReplayEngine {
 
   #onUnmapSingle(ev: UnmapSingleEvent): void {
     this.#requireMem(ev.line);
-    if (this.mode === 'entry') {
+    if (this.mode === 'entry' || this.mode === 'dma-events') {
       this.#unmap(ev);
       return;
     }
@@ -582,7 +677,7 @@ export class ReplayEngine {
     lastRelease.index = -1;
     swiotlbTblUnmapSingle(mem, dev, ev.tlb, ev.msz, ev.dir as DmaDirection, ev.attrs);
     if (lastRelease.index >= 0) this.tally.matched += this.#skew.released(ev.line, ev.cpu, lastRelease.area, lastRelease.nslots);
-    if (this.mode !== 'entry') return;
+    if (this.mode !== 'entry' && this.mode !== 'dma-events') return;
     // Remembered for the order search of maps pending now (a release applied early may explain their results).
     this.#window.released({ cpu: ev.cpu, index: lastRelease.index, nslots: lastRelease.nslots, size: ev.msz, off: ev.tlb & 0x7ff & dev.minAlignMask });
   }

@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 import { readTrace } from '../trace/reader.js';
-import { NeedsInitialMappings, ReplayEngine, type ReplayEngineOptions } from './replay-engine.js';
+import { NeedsInitialMappings, NeedsPoolForDmaEvents, ReplayEngine, type ReplayEngineOptions } from './replay-engine.js';
 import { scanTraceStart } from './initial-state.js';
 import type { ReplayResult } from './replay-types.js';
 import { memUsed } from '../../swiotlb/io-tlb-mem.js';
@@ -48,11 +48,16 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
   try {
     stats = await read(engine);
   } catch (e) {
-    if (!(e instanceof NeedsInitialMappings)) throw e;
-    // The capture started on a pool in use: find the mappings live then and the calls in flight (a first pass), and replay from that state.
-    const start = await scanTraceStart(path, opts.lenient ?? false);
-    engine = new ReplayEngine(path, { ...withLookahead, initialMappings: start.mappings, inFlightMaps: start.inFlightMaps, inFlightUnmaps: start.inFlightUnmaps });
-    stats = await read(engine);
+    if (e instanceof NeedsPoolForDmaEvents) {
+      // dma:* events and no pool line: each bounced map on the default pool, addresses not compared.
+      engine = new ReplayEngine(path, { ...withLookahead, dmaWithoutPoolLine: true });
+      stats = await read(engine);
+    } else if (e instanceof NeedsInitialMappings) {
+      // The capture started on a pool in use: find the mappings live then and the calls in flight (a first pass), and replay from that state.
+      const start = await scanTraceStart(path, opts.lenient ?? false, opts.devices);
+      engine = new ReplayEngine(path, { ...withLookahead, initialMappings: start.mappings, inFlightMaps: start.inFlightMaps, inFlightUnmaps: start.inFlightUnmaps });
+      stats = await read(engine);
+    } else throw e;
   }
   const t = engine.tally;
   t.warnings.unshift(...completenessWarnings(path, stats.overwritten));
@@ -120,7 +125,7 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
     overwrittenEvents: stats.overwritten,
     malformedLines: stats.malformed.total,
     gzip: stats.gzip,
-    dma: engine.dmaReplayer === null ? null : { directMaps: engine.dmaReplayer.directMaps, directOps: engine.dmaReplayer.directOps, allocs: engine.dmaReplayer.allocs, liveAtEnd: engine.dmaReplayer.live() },
+    dma: engine.dmaStats(),
     bouncedEvents: t.bounced,
     pendingAtEnd: pending,
     poolReadSkewed: engine.poolReadSkewed,

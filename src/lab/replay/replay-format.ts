@@ -86,6 +86,13 @@ export function formatReplay(r: ReplayResult): string {
   for (const w of r.warnings.slice(0, 10)) out.push(`warning    ${plain(w)}`);
   const unknown = Object.entries(r.unknownEvents);
   if (unknown.length) out.push(`skipped    unknown events: ${unknown.map(([k, v]) => `${plain(k)}=${v}`).join(', ')}`);
+  if (r.dma !== null) {
+    out.push(
+      `dma:*      ${r.dma.directMaps} maps went direct, ${r.dma.directOps} unmaps/syncs of direct mappings, ${r.dma.allocs} coherent allocations/frees${
+        r.dma.abandoned > 0 ? `; ${r.dma.abandoned} bounced maps of calls that ended with no result (failed on a full pool: the last counted failed, the others mapped and undone)` : ''
+      }`,
+    );
+  }
   if (r.dmaDebug !== null) {
     const counts = Object.entries(r.dmaDebug.counts).map(([k, v]) => `${k} ${v}`).join(', ');
     out.push(`dma-debug  ${counts || 'no misuse found'}; ${r.dmaDebug.liveAtEnd} mappings live at the end`);

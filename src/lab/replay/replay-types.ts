@@ -77,8 +77,12 @@ export interface ReplayResult {
   overwrittenEvents: number;
   malformedLines: number;
   gzip: boolean;
-  /** dma:* replay only: maps that went direct, unmaps/syncs of direct mappings, coherent allocs/frees, bounced mappings never unmapped. */
-  dma: { directMaps: number; directOps: number; allocs: number; liveAtEnd: number } | null;
+  /**
+   * dma:* replay only: maps that went direct, unmaps/syncs of direct mappings, coherent allocs/frees, bounced mappings
+   * never unmapped, and bounced maps whose call ended with no result in the trace (a call that failed on a full pool:
+   * its last map counted as failed, the others as mapped and undone).
+   */
+  dma: { directMaps: number; directOps: number; allocs: number; liveAtEnd: number; abandoned: number } | null;
   /** swiotlb_bounced events seen. */
   bouncedEvents: number;
   /** Calls with no return or release when the trace ended (non-zero: a truncated capture). */

@@ -15,6 +15,8 @@ import type { TraceEventBase } from './events.js';
 
 /** Fields every dma:* event prints first. */
 export interface DmaEventBase extends TraceEventBase {
+  /** Written in hardirq or softirq context (the third character of the flags column; false without one). */
+  readonly irq: boolean;
   /** dev_name(dev). */
   readonly device: string;
 }

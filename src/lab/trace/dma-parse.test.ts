@@ -5,7 +5,7 @@ import type { TraceEvent } from './trace-event.js';
 
 // Synthetic lines written from the TP_printk formats of include/trace/events/dma.h (6.12, 6.19).
 const HEAD = '  kworker/1:1H-70      [001] .....   812.000123: ';
-const BASE = { line: 3, cpu: 1, ts: 812.000123, task: 'kworker/1:1H', pid: 70, device: '0000:00:04.0' };
+const BASE = { line: 3, cpu: 1, ts: 812.000123, task: 'kworker/1:1H', pid: 70, irq: false, device: '0000:00:04.0' };
 
 /** Parse `HEAD + body`, which must be an event; drop the header columns. */
 function dma(body: string): Record<string, unknown> {
@@ -13,8 +13,8 @@ function dma(body: string): Record<string, unknown> {
   assert.equal(r.type, 'event', body);
   const ev = (r as { event: TraceEvent }).event;
   for (const [k, v] of Object.entries(BASE)) assert.deepEqual((ev as unknown as Record<string, unknown>)[k], v, k);
-  const { line, cpu, ts, task, pid, device, ...rest } = ev as unknown as Record<string, unknown>;
-  void [line, cpu, ts, task, pid, device];
+  const { line, cpu, ts, task, pid, irq, device, ...rest } = ev as unknown as Record<string, unknown>;
+  void [line, cpu, ts, task, pid, irq, device];
   return rest;
 }
 
@@ -92,4 +92,15 @@ test('DMA_BUILDERS attrs: unnamed bits as 0x.., unknown names rejected; device n
   assert.throws(() => parseTraceLine(`${HEAD}dma_map_sg: 0000:00:04.0 dir=TO_DEVICE dma_addrs={0x1,zz} sizes={} phys_addrs={} attrs=`, 3, 'dma.txt'), /dma_addrs/);
   const r = parseTraceLine(`${HEAD}dma_sync_single_for_cpu: my odd dev dir=FROM_DEVICE dma_addr=10 size=4`, 3);
   assert.ok(r.type === 'event' && r.event.kind === 'dma_sync_single_for_cpu' && r.event.device === 'my odd dev');
+});
+
+test('a dma:* event says whether it was written in an interrupt (the flags column)', () => {
+  const body = 'dma_unmap_page: 0000:00:02.0 dir=FROM_DEVICE dma_addr=7d140000 size=258048 attrs=';
+  const irq = (head: string): unknown => ((parseTraceLine(head + body, 1, 't') as { event: TraceEvent }).event as unknown as { irq: boolean }).irq;
+  assert.equal(irq('          dd-282     [000] d.h1.     9: '), true, 'hardirq');
+  assert.equal(irq('          dd-282     [000] ..s1.     9: '), true, 'softirq');
+  assert.equal(irq('          dd-282     [000] d.H1.     9: '), true, 'hardirq inside a softirq');
+  assert.equal(irq('          dd-282     [000] .....     9: '), false, 'task');
+  assert.equal(irq('          dd-282     [000] .N...     9: '), false, 'task, need-resched');
+  assert.equal(irq('          dd-282     [000]      9: '), false, 'no flags column');
 });

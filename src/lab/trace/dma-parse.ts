@@ -65,7 +65,7 @@ function optArray(r: FieldReader, key: FieldKey): number[] | null {
 function map(r: FieldReader, h: LineHeader): DmaMapEvent {
   const device = beginDma(r, h);
   return {
-    kind: r.event as DmaMapEvent['kind'], line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, device,
+    kind: r.event as DmaMapEvent['kind'], line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, irq: h.inIrq, device,
     dir: dmaDir(r), dmaAddr: r.addr(K.dma_addr, true), size: r.int(K.size), physAddr: r.addr(K.phys_addr, true), attrs: dmaAttrs(r),
   };
 }
@@ -73,7 +73,7 @@ function map(r: FieldReader, h: LineHeader): DmaMapEvent {
 function unmap(r: FieldReader, h: LineHeader): DmaUnmapEvent {
   const device = beginDma(r, h);
   return {
-    kind: r.event as DmaUnmapEvent['kind'], line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, device,
+    kind: r.event as DmaUnmapEvent['kind'], line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, irq: h.inIrq, device,
     dir: dmaDir(r), dmaAddr: r.addr(K.dma_addr, true), size: r.int(K.size), attrs: dmaAttrs(r),
   };
 }
@@ -81,7 +81,7 @@ function unmap(r: FieldReader, h: LineHeader): DmaUnmapEvent {
 function alloc(r: FieldReader, h: LineHeader): DmaAllocEvent {
   const device = beginDma(r, h);
   return {
-    kind: r.event as DmaAllocEvent['kind'], line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, device,
+    kind: r.event as DmaAllocEvent['kind'], line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, irq: h.inIrq, device,
     dir: r.has(K.dir) ? dmaDir(r) : null, dmaAddr: r.addr(K.dma_addr, true), size: r.int(K.size),
     physAddr: optAddr(r, K.phys_addr), virtAddr: optText(r, K.virt_addr), physAddrs: optArray(r, K.phys_addrs),
     flags: r.word(K.flags), attrs: dmaAttrs(r),
@@ -91,7 +91,7 @@ function alloc(r: FieldReader, h: LineHeader): DmaAllocEvent {
 function free(r: FieldReader, h: LineHeader): DmaFreeEvent {
   const device = beginDma(r, h);
   return {
-    kind: r.event as DmaFreeEvent['kind'], line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, device,
+    kind: r.event as DmaFreeEvent['kind'], line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, irq: h.inIrq, device,
     dir: r.has(K.dir) ? dmaDir(r) : null, dmaAddr: r.addr(K.dma_addr, true), size: r.int(K.size),
     physAddr: optAddr(r, K.phys_addr), virtAddr: optText(r, K.virt_addr), physAddrs: optArray(r, K.phys_addrs),
     attrs: r.has(K.attrs) ? dmaAttrs(r) : null,
@@ -106,7 +106,7 @@ function mapSg(r: FieldReader, h: LineHeader): DmaMapSgEvent {
   const ents = dmaCount(r, K.ents);
   const truncated = r.skipWord(TRUNCATED);
   return {
-    kind: 'dma_map_sg', line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, device,
+    kind: 'dma_map_sg', line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, irq: h.inIrq, device,
     dir, dmaAddrs: dmaArray(r, K.dma_addrs), sizes: dmaArray(r, K.sizes), physAddrs: dmaArray(r, K.phys_addrs),
     attrs: dmaAttrs(r), nents, ents, truncated,
   };
@@ -115,7 +115,7 @@ function mapSg(r: FieldReader, h: LineHeader): DmaMapSgEvent {
 function mapSgErr(r: FieldReader, h: LineHeader): DmaMapSgErrEvent {
   const device = beginDma(r, h);
   return {
-    kind: 'dma_map_sg_err', line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, device,
+    kind: 'dma_map_sg_err', line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, irq: h.inIrq, device,
     dir: dmaDir(r), physAddrs: dmaArray(r, K.dma_addrs), err: r.int(K.err), attrs: dmaAttrs(r),
   };
 }
@@ -123,7 +123,7 @@ function mapSgErr(r: FieldReader, h: LineHeader): DmaMapSgErrEvent {
 function unmapSg(r: FieldReader, h: LineHeader): DmaUnmapSgEvent {
   const device = beginDma(r, h);
   return {
-    kind: 'dma_unmap_sg', line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, device,
+    kind: 'dma_unmap_sg', line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, irq: h.inIrq, device,
     dir: dmaDir(r), physAddrs: dmaArray(r, K.phys_addrs), attrs: dmaAttrs(r),
   };
 }
@@ -131,7 +131,7 @@ function unmapSg(r: FieldReader, h: LineHeader): DmaUnmapSgEvent {
 function syncSingle(r: FieldReader, h: LineHeader): DmaSyncSingleEvent {
   const device = beginDma(r, h);
   return {
-    kind: r.event as DmaSyncSingleEvent['kind'], line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, device,
+    kind: r.event as DmaSyncSingleEvent['kind'], line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, irq: h.inIrq, device,
     dir: dmaDir(r), dmaAddr: r.addr(K.dma_addr, true), size: r.int(K.size),
   };
 }
@@ -139,7 +139,7 @@ function syncSingle(r: FieldReader, h: LineHeader): DmaSyncSingleEvent {
 function syncSg(r: FieldReader, h: LineHeader): DmaSyncSgEvent {
   const device = beginDma(r, h);
   return {
-    kind: r.event as DmaSyncSgEvent['kind'], line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, device,
+    kind: r.event as DmaSyncSgEvent['kind'], line: r.lineNo, cpu: h.cpu, ts: h.ts, task: h.task, pid: h.pid, irq: h.inIrq, device,
     dir: dmaDir(r), dmaAddrs: dmaArray(r, K.dma_addrs), sizes: dmaArray(r, K.sizes),
   };
 }

@@ -31,6 +31,8 @@ export class LineHeader {
   task = '';
   pid = 0;
   cpu = 0;
+  /** The event was written in hardirq or softirq context (from the flags column). */
+  inIrq = false;
   ts = 0;
   /** Event name is `buf[nameStart, nameEnd)` (nameEnd is set by {@link LineHeader.name}). */
   nameStart = 0;
@@ -116,6 +118,9 @@ export class LineHeader {
     for (let c = b[close]!; c >= 48 && c <= 57 && close < end; c = b[++close]!) cpu = cpu * 10 + c - 48;
     if (close === open + 1 || close >= end || b[close] !== 93 || cpu > 1_000_000) return this.bad(file, lineNo, "'[<cpu>]' after the task (a CPU number up to 1000000)");
     this.cpu = cpu;
+    // The flags column ('d.h1.'): its third character says hardirq ('h'), softirq ('s') or a hardirq inside one ('H').
+    const ctx = b[close + 4];
+    this.inIrq = b[close + 1] === 32 && b[close + 2] !== 32 && close + 7 < end && b[close + 7] === 32 && (ctx === 104 || ctx === 115 || ctx === 72);
     // Timestamp: the digits before the first ':' after the CPU column (the flags column is optional).
     let colon = close + this.colonAt;
     if (colon >= end || b[colon] !== 58 || !isDigit(b[colon - 1]!)) {

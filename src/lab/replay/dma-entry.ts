@@ -1,0 +1,409 @@
+/**
+ * A `dma:*` trace (6.12+) read as an entry capture. swiotlb_map() writes
+ * `swiotlb:swiotlb_bounced` before it asks the allocator for slots, and the
+ * DMA API writes `dma:dma_map_page` (or `dma_map_sg`, one event for a whole
+ * list) after the map returned: together they bracket each bounced map as the
+ * capture script's `map_single` and `map_single_ret` probes do on older
+ * kernels. This module turns them into those events, so a `dma:*` trace goes
+ * through the same replay: maps decided at their return in a lock order the
+ * trace allows, the kernel's slots followed after a difference, the calls
+ * before the pool read as lead-in, the mappings live at it placed.
+ *
+ * A map's entry goes out when its bounce event comes, unless another map of
+ * that CPU is still open: then it is held until the event closing it (the
+ * next segment of a scatterlist is only mapped after the one before it; an
+ * interrupt's map is closed before the map it interrupted). The closing
+ * event finds its entries by CPU, original address and size. A map call
+ * that fails on a full pool leaves no event but its bounce events; when a
+ * later call of the CPU closes in task context, the maps opened before it
+ * ended that way: the last of them failed, the others were undone.
+ *
+ * Which kind of trace it is shows at its first call event: a `dma:*` event,
+ * or one of the capture script's or the oracle's kprobe events (those traces
+ * have `swiotlb_bounced` events too, and they stay as they are). Until then
+ * events are held, in order.
+ *
+ * The trace gives neither the device's min_align_mask nor its segment
+ * boundary: they come from the replay's per-device parameters. DMA
+ * addresses are taken as bounce addresses (no DMA offset, as on x86).
+ *
+ * @module
+ */
+import type { MapSingleEvent, MapSingleRetEvent, SwiotlbBouncedEvent, SyncSingleEvent, UnmapSingleEvent } from '../trace/events.js';
+import type { DmaTraceEvent } from '../trace/dma-events.js';
+import type { TraceEvent } from '../trace/trace-event.js';
+import type { DmaReplayDevice } from './dma-replay.js';
+
+/** Events held at most while the kind of trace is unknown (a trace of swiotlb_bounced events alone is then passed on as it is). */
+const MAX_HELD = 4096;
+
+/** Oracle and capture-script kprobe events: a trace with one of them is not a dma:* trace. */
+const KPROBE_CALLS: ReadonlySet<TraceEvent['kind']> = new Set<TraceEvent['kind']>(['map_single', 'map_single_ret', 'map_found', 'map_area_full', 'unmap_single', 'unmap_release', 'sync_for_cpu', 'sync_for_device']);
+
+/** A return whose result the trace does not give: the kernel mapped it and undid it (a scatterlist that failed later). */
+export const RET_UNDONE = -2;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A bounced map waiting for the event that closes it. */
+interface OpenMap {
+  readonly ev: Mutable<MapSingleEvent>;
+  /** The bounce event it stands for (its entry belongs right after it). */
+  readonly anchor: TraceEvent;
+  /** Its entry has gone out. */
+  sent: boolean;
+}
+
+/**
+ * Put events right after one the replay still holds back.
+ *
+ * @returns false when that event has already been replayed (the caller then sends them in order).
+ */
+export type PlaceAfter = (at: TraceEvent, events: readonly TraceEvent[]) => boolean;
+
+/** A bounced mapping the trace has not unmapped yet. */
+interface LiveMapping {
+  readonly dma: number;
+  readonly size: number;
+  /** Original address, -1 when the map is not in the trace. */
+  readonly phys: number;
+}
+
+/** Turns dma:* and swiotlb_bounced events into the capture script's entry-mode events. */
+export class DmaEntryTranslator {
+  /** Maps that went to the device directly. */
+  directMaps = 0;
+  /** Unmaps and syncs of addresses that were not bounced. */
+  directOps = 0;
+  /** Coherent allocations and frees seen. */
+  allocs = 0;
+  /** Maps whose call ended without a result in the trace (taken as failed at their last segment). */
+  abandoned = 0;
+  readonly #devices: ReadonlyMap<string, DmaReplayDevice>;
+  readonly #open = new Map<number, OpenMap[]>();
+  /** Live bounced mappings by device and DMA address, and by device and original address (dma_unmap_sg gives only those). */
+  readonly #byDma = new Map<string, LiveMapping>();
+  readonly #byPhys = new Map<string, LiveMapping>();
+  /** The pool's bounce range once a pool line gave it: an unmap there of a mapping made before the trace still releases slots. */
+  #poolStart = 0;
+  #poolEnd = 0;
+  /** `dma` once a dma:* event came, `kprobe` once a kprobe event came (or too many events passed undecided). */
+  #kind: 'undecided' | 'dma' | 'kprobe' = 'undecided';
+  readonly #held: TraceEvent[] = [];
+
+  readonly #place: PlaceAfter | null;
+
+  /**
+   * @param devices - min_align_mask and segment boundary per device name.
+   * @param place - Puts a map's result right after its entry in the events the replay holds back (null: results go where they are read).
+   */
+  constructor(devices: ReadonlyMap<string, DmaReplayDevice>, place: PlaceAfter | null = null) {
+    this.#devices = devices;
+    this.#place = place;
+  }
+
+  /**
+   * Whether the trace turned out to be a dma:* trace (its events are being translated).
+   *
+   * @returns true once a dma:* event came before any kprobe event.
+   * @remarks Context: any.
+   */
+  get translating(): boolean {
+    return this.#kind === 'dma';
+  }
+
+  /**
+   * Take one event of the trace, in order.
+   *
+   * @param ev - Any trace event.
+   * @param out - Receives the events to replay in its place, in order: none while the kind of trace is unknown,
+   *   the event itself when it needs no translation, or the entry-mode events a dma:* or swiotlb_bounced event stands for.
+   * @remarks Context: replay (and its first pass), single-threaded.
+   */
+  feed(ev: TraceEvent, out: TraceEvent[]): void {
+    if (this.#kind === 'undecided') {
+      if (isDmaEvent(ev)) {
+        this.#kind = 'dma';
+        for (const h of this.#held) this.#translated(h, out);
+        this.#held.length = 0;
+      } else if (KPROBE_CALLS.has(ev.kind) || this.#held.length >= MAX_HELD) {
+        this.#kind = 'kprobe';
+        out.push(...this.#held);
+        this.#held.length = 0;
+      } else {
+        this.#held.push(ev);
+        return;
+      }
+    }
+    if (this.#kind === 'dma') this.#translated(ev, out);
+    else out.push(ev);
+  }
+
+  /**
+   * The end of the trace: events still held go on as they are.
+   *
+   * @param out - Receives them.
+   * @remarks Context: replay, single-threaded.
+   */
+  finish(out: TraceEvent[]): void {
+    out.push(...this.#held);
+    this.#held.length = 0;
+  }
+
+  #translated(ev: TraceEvent, out: TraceEvent[]): void {
+    if (ev.kind === 'swiotlb_bounced' || isDmaEvent(ev)) this.translate(ev, out);
+    else {
+      if (ev.kind === 'pool') this.setPool(ev.start, ev.end);
+      out.push(ev);
+    }
+  }
+
+  /**
+   * Note where the pool is (from a pool line).
+   *
+   * @param start - First bounce address.
+   * @param end - One past the last.
+   * @remarks Context: replay, single-threaded.
+   */
+  setPool(start: number, end: number): void {
+    this.#poolStart = start;
+    this.#poolEnd = end;
+  }
+
+  /**
+   * Translate one event.
+   *
+   * @param ev - A swiotlb_bounced or dma:* event.
+   * @param out - Receives the entry-mode events it stands for, in order (the bounce event itself included).
+   * @remarks Context: replay, single-threaded.
+   */
+  translate(ev: SwiotlbBouncedEvent | DmaTraceEvent, out: TraceEvent[]): void {
+    switch (ev.kind) {
+      case 'swiotlb_bounced':
+        out.push(ev);
+        return this.#bounced(ev, out);
+      case 'dma_map_page':
+      case 'dma_map_phys':
+        return this.#closing(ev, ev.device, [{ phys: ev.physAddr, size: ev.size, dma: ev.dmaAddr }], ev.dir, ev.attrs, out);
+      case 'dma_map_sg': {
+        const n = Math.min(ev.dmaAddrs.length, ev.physAddrs.length);
+        const segs = Array.from({ length: n }, (_, i) => ({ phys: ev.physAddrs[i]!, size: ev.sizes[i] ?? 0, dma: ev.dmaAddrs[i]! }));
+        return this.#closing(ev, ev.device, segs, ev.dir, ev.attrs, out);
+      }
+      case 'dma_map_sg_err':
+        return this.#sgFailed(ev, out);
+      case 'dma_unmap_page':
+      case 'dma_unmap_phys':
+        return this.#unmap(ev, ev.device, this.#byDma.get(`${ev.device}\0${ev.dmaAddr}`) ?? this.#poolAddress(ev.dmaAddr, ev.size), ev.dir, ev.attrs, out);
+      case 'dma_unmap_sg':
+        for (const p of ev.physAddrs) this.#unmap(ev, ev.device, this.#byPhys.get(`${ev.device}\0${p}`), ev.dir, ev.attrs, out);
+        return;
+      case 'dma_sync_single_for_cpu':
+      case 'dma_sync_single_for_device':
+        return this.#sync(ev, ev.device, ev.dmaAddr, ev.size, ev.dir, ev.kind === 'dma_sync_single_for_cpu', out);
+      case 'dma_sync_sg_for_cpu':
+      case 'dma_sync_sg_for_device':
+        for (let i = 0; i < ev.dmaAddrs.length; i++) this.#sync(ev, ev.device, ev.dmaAddrs[i]!, ev.sizes[i] ?? 0, ev.dir, ev.kind === 'dma_sync_sg_for_cpu', out);
+        return;
+      case 'dma_map_resource':
+        this.directMaps++;
+        return;
+      case 'dma_unmap_resource':
+        this.directOps++;
+        return;
+      default:
+        this.allocs++;
+    }
+  }
+
+  /**
+   * Bounced mappings the trace never unmapped.
+   *
+   * @returns Their count.
+   * @remarks Context: any.
+   */
+  live(): number {
+    return this.#byDma.size;
+  }
+
+  #openList(cpu: number): OpenMap[] {
+    let l = this.#open.get(cpu);
+    if (l === undefined) {
+      l = [];
+      this.#open.set(cpu, l);
+    }
+    return l;
+  }
+
+  #entry(ev: { line: number; cpu: number; ts: number; task: string; pid: number }, device: string, phys: number, size: number): Mutable<MapSingleEvent> {
+    const p = this.#devices.get(device) ?? {};
+    return {
+      kind: 'map_single',
+      line: ev.line,
+      cpu: ev.cpu,
+      ts: ev.ts,
+      task: ev.task,
+      pid: ev.pid,
+      dev: device,
+      orig: phys,
+      msz: size,
+      asz: size,
+      amask: 0,
+      dir: 0,
+      attrs: 0,
+      name: device,
+      minalign: p.minAlignMask ?? 0,
+      segbnd: p.segmentBoundaryMask ?? 0,
+      mem: '',
+    };
+  }
+
+  #bounced(ev: SwiotlbBouncedEvent, out: TraceEvent[]): void {
+    const list = this.#openList(ev.cpu);
+    const m: OpenMap = { ev: this.#entry(ev, ev.devName, ev.devAddr, ev.size), anchor: ev, sent: list.length === 0 };
+    list.push(m);
+    if (m.sent) out.push(m.ev);
+  }
+
+  /** The open map of this CPU a closing event's segment belongs to: the newest with its address and size not yet taken. */
+  #find(list: OpenMap[], device: string, phys: number, size: number, taken: readonly OpenMap[]): OpenMap | undefined {
+    for (let i = list.length - 1; i >= 0; i--) {
+      const m = list[i]!;
+      if (m.ev.orig === phys && m.ev.msz === size && m.ev.dev === device && !taken.includes(m)) return m;
+    }
+    return undefined;
+  }
+
+  /**
+   * A closing event: the map calls it ends on its CPU. Each segment but the
+   * last was mapped before the next segment's bounce event, so its result
+   * goes right after its entry while the replay still holds those events
+   * back; the last one's goes here. Back in task context, the maps opened
+   * before this call ended without a result (a call that failed on a full
+   * pool: 6.12 writes dma_map_sg_err only for other errors): the last of
+   * them failed, the others were mapped and undone.
+   */
+  #closing(ev: DmaTraceEvent, device: string, segs: readonly { phys: number; size: number; dma: number }[], dir: number, attrs: number, out: TraceEvent[]): void {
+    const list = this.#openList(ev.cpu);
+    const taken: OpenMap[] = [];
+    const matched = segs.map((g) => {
+      const m = this.#find(list, device, g.phys, g.size, taken);
+      if (m !== undefined) taken.push(m);
+      return m;
+    });
+    let oldest = list.length;
+    for (const m of taken) oldest = Math.min(oldest, list.indexOf(m));
+    if (!ev.irq && taken.length > 0 && oldest > 0) {
+      const gone = list.slice(0, oldest);
+      gone.forEach((m, k) => this.#finish(ev, list, m, k === gone.length - 1 ? -1 : RET_UNDONE, m.ev.dir, m.ev.attrs, true, out));
+      this.abandoned += gone.length;
+    }
+    const last = matched.findLastIndex((m) => m !== undefined);
+    segs.forEach((g, i) => {
+      const m = matched[i];
+      if (m !== undefined) this.#finish(ev, list, m, g.dma, dir, attrs, i < last, out);
+      else if (g.dma === -1 || g.dma === g.phys) this.directMaps++;
+      else {
+        // Bounced with no bounce event before it (the event was not recorded): entry and return together.
+        const e = this.#entry(ev, device, g.phys, g.size);
+        e.dir = dir;
+        e.attrs = attrs;
+        out.push(e, retEvent(ev, g.dma));
+      }
+      if (g.dma !== -1 && (m !== undefined || g.dma !== g.phys)) {
+        const live = { dma: g.dma, size: g.size, phys: g.phys };
+        this.#byDma.set(`${device}\0${g.dma}`, live);
+        this.#byPhys.set(`${device}\0${g.phys}`, live);
+      }
+    });
+    this.#openNext(list, out);
+  }
+
+  /** End an open map with the kernel's result: right after its entry when `early` and the replay still holds it back, else here. */
+  #finish(ev: DmaTraceEvent, list: OpenMap[], m: OpenMap, ret: number, dir: number, attrs: number, early: boolean, out: TraceEvent[]): void {
+    list.splice(list.indexOf(m), 1);
+    m.ev.dir = dir;
+    m.ev.attrs = attrs;
+    const r = retEvent(ev, ret);
+    if (early && this.#place !== null && this.#place(m.sent ? m.ev : m.anchor, m.sent ? [r] : [m.ev, r])) return;
+    if (!m.sent) out.push(m.ev);
+    m.sent = true;
+    out.push(r);
+  }
+
+  /** Send the oldest held entry of a CPU once no sent map of it is open. */
+  #openNext(list: OpenMap[], out: TraceEvent[]): void {
+    if (list.length === 0 || list.some((o) => o.sent)) return;
+    list[0]!.sent = true;
+    out.push(list[0]!.ev);
+  }
+
+  /** A scatterlist that failed with an error 6.12 reports: the segments before the failing one were mapped and undone, the last one failed. */
+  #sgFailed(ev: Extract<DmaTraceEvent, { kind: 'dma_map_sg_err' }>, out: TraceEvent[]): void {
+    const list = this.#open.get(ev.cpu);
+    if (list === undefined) return;
+    const mine = list.filter((o) => o.ev.dev === ev.device && ev.physAddrs.includes(o.ev.orig));
+    mine.forEach((m, k) => this.#finish(ev, list, m, k === mine.length - 1 ? -1 : RET_UNDONE, ev.dir, ev.attrs, true, out));
+    this.#openNext(list, out);
+  }
+
+  #poolAddress(dma: number, size: number): LiveMapping | undefined {
+    return this.#poolEnd > this.#poolStart && dma >= this.#poolStart && dma < this.#poolEnd ? { dma, size, phys: -1 } : undefined;
+  }
+
+  #unmap(ev: DmaTraceEvent, device: string, m: LiveMapping | undefined, dir: number, attrs: number, out: TraceEvent[]): void {
+    if (m === undefined) {
+      this.directOps++;
+      return;
+    }
+    this.#byDma.delete(`${device}\0${m.dma}`);
+    if (m.phys >= 0) this.#byPhys.delete(`${device}\0${m.phys}`);
+    const u: UnmapSingleEvent = {
+      kind: 'unmap_single',
+      line: ev.line,
+      cpu: ev.cpu,
+      ts: ev.ts,
+      task: ev.task,
+      pid: ev.pid,
+      dev: device,
+      tlb: m.dma,
+      msz: m.size,
+      dir,
+      attrs,
+      name: device,
+      minalign: this.#devices.get(device)?.minAlignMask ?? 0,
+    };
+    out.push(u);
+  }
+
+  #sync(ev: DmaTraceEvent, device: string, dma: number, size: number, dir: number, forCpu: boolean, out: TraceEvent[]): void {
+    if (this.#poolAddress(dma, size) === undefined && !this.#bouncedAt(device, dma)) {
+      this.directOps++;
+      return;
+    }
+    const s: SyncSingleEvent = { kind: forCpu ? 'sync_for_cpu' : 'sync_for_device', line: ev.line, cpu: ev.cpu, ts: ev.ts, task: ev.task, pid: ev.pid, dev: device, tlb: dma, size, dir, name: device };
+    out.push(s);
+  }
+
+  /** Whether dma falls inside a live bounced mapping of the device. */
+  #bouncedAt(device: string, dma: number): boolean {
+    if (this.#byDma.has(`${device}\0${dma}`)) return true;
+    for (const [k, m] of this.#byDma) if (k.startsWith(`${device}\0`) && dma >= m.dma && dma < m.dma + m.size) return true;
+    return false;
+  }
+}
+
+function retEvent(ev: DmaTraceEvent, ret: number): MapSingleRetEvent {
+  return { kind: 'map_single_ret', line: ev.line, cpu: ev.cpu, ts: ev.ts, task: ev.task, pid: ev.pid, ret };
+}
+
+/**
+ * Whether an event is one of the generic dma:* events.
+ *
+ * @param ev - An event.
+ * @returns true for dma_map_page, dma_unmap_sg, dma_alloc and the rest.
+ * @remarks Context: any; pure.
+ */
+export function isDmaEvent(ev: TraceEvent): ev is DmaTraceEvent {
+  return ev.kind.startsWith('dma_');
+}
