@@ -113,6 +113,16 @@ export class DmaEntryTranslator {
   }
 
   /**
+   * Whether the trace turned out not to be a dma:* trace: every event now passes through unchanged.
+   *
+   * @returns true once a kprobe event decided it.
+   * @remarks Context: any.
+   */
+  get passesThrough(): boolean {
+    return this.#kind === 'kprobe';
+  }
+
+  /**
    * Take one event of the trace, in order.
    *
    * @param ev - Any trace event.

@@ -42,6 +42,16 @@ export class PoolReadSkew {
   #waiting: Waiting[] = [];
 
   /**
+   * Whether a pool-line area waits for a release after its line.
+   *
+   * @returns true while expired() may have something to return.
+   * @remarks Context: any.
+   */
+  get waiting(): boolean {
+    return this.#waiting.length !== 0;
+  }
+
+  /**
    * Note a release the replay applied.
    *
    * @param line - Trace line of the unmap whose release it is.

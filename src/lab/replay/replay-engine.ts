@@ -203,7 +203,7 @@ export class ReplayEngine {
    * @remarks Context: any (single-threaded replay).
    */
   onEvent(ev: TraceEvent): void {
-    if (this.#front === null) return this.#accept(ev);
+    if (this.#front === null || this.#front.passesThrough) return this.#accept(ev);
     // A dma:* trace's events become the entry events they stand for.
     const fed = this.#fed;
     this.#front.feed(ev, fed);
@@ -268,7 +268,7 @@ export class ReplayEngine {
     // Any event of a CPU says its last unmap has released by now.
     this.#window.heardFrom(ev.cpu);
     // Until the trace shows whether unmaps release in-lock or at entry, they wait: so do pool-line areas waiting for one.
-    if (this.mode !== 'empty') for (const m of this.#skew.expired(ev.line)) this.tally.mismatch(m);
+    if (this.#skew.waiting && this.mode !== 'empty') for (const m of this.#skew.expired(ev.line)) this.tally.mismatch(m);
     try {
       this.#dispatch(ev);
     } catch (e) {
