@@ -45,7 +45,8 @@ test('replay of dma:* events without the pool placement still replays occupancy 
 
 test('replay of dma:* events catches a model that decides differently', async () => {
   const f = converted('nvme_smoke_smp2');
-  const r = await replayTraceFile(f, { kernel: '6.1', pool: { start: 0x79900000, nslabs: 32768, nareas: 2 } }); // no min_align_mask given
+  // NVMe's min_align_mask neither given nor read off the bounce addresses.
+  const r = await replayTraceFile(f, { kernel: '6.1', pool: { start: 0x79900000, nslabs: 32768, nareas: 2 }, inferDevices: false });
   assert.ok(r.mismatched > 0);
   assert.equal(r.firstMismatch?.decision, 'dma_map');
   assert.match(r.firstMismatch!.text, /dma_map_page/);
@@ -59,4 +60,11 @@ test('replay of dma:* events of a full pool on 4 CPUs: the kernel failures exact
   assert.ok(r.reordered > 500, `reordered ${r.reordered}`);
   assert.ok(r.mismatched < r.maps * 0.02, `mismatched ${r.mismatched} of ${r.maps}`);
   assert.equal(r.followed, r.mismatched);
+});
+
+test("replay of dma:* events reads a device's min_align_mask off its bounce addresses when --device does not give it", async () => {
+  const f = converted('nvme_smoke_smp2');
+  const r = await replayTraceFile(f, { kernel: '6.1', pool: { start: 0x79900000, nslabs: 32768, nareas: 2 } });
+  assert.equal(r.mismatched, 0, JSON.stringify(r.firstMismatch));
+  assert.match(r.warnings.join('\n'), /0000:00:02\.0: min_align_mask 0xfff read off its bounce addresses/);
 });

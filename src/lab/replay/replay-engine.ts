@@ -44,6 +44,7 @@ import { EntryWindow } from './entry-window.js';
 import { LeadIn, tookSlotsBeforeRead } from './lead-in.js';
 import { PoolReadSkew } from './pool-read-skew.js';
 import { DmaEntryTranslator, RET_UNDONE } from './dma-entry.js';
+import { MinAlignEvidence } from './align-evidence.js';
 
 interface PendingMap extends OrderedMap {
   readonly kind: 'map';
@@ -88,6 +89,11 @@ export interface ReplayEngineOptions {
   /** Unmaps entered before the first pool line whose in-lock release comes after it (scanTraceStart()). */
   inFlightUnmaps?: ReadonlySet<number>;
   /**
+   * A dma:* trace: read devices' min_align_mask off the kernel's bounce addresses when --device does not give it
+   * (default true; flush() then throws NeedsDeviceParams, and replayTraceFile() replays again with them).
+   */
+  inferDevices?: boolean;
+  /**
    * A dma:* trace with no pool line: replay its maps one by one on the given or default pool instead of as an
    * entry capture (replayTraceFile() passes it after NeedsPoolForDmaEvents).
    */
@@ -130,6 +136,25 @@ export class NeedsPoolForDmaEvents extends InputError {
    */
   constructor(file: string) {
     super('dma_no_pool_line', 'The dma:* trace has no `pool:` line', { file });
+  }
+}
+
+/**
+ * Thrown at the end of a dma:* trace whose bounce addresses show devices
+ * with a min_align_mask that --device did not give (see align-evidence.ts):
+ * replay again with them.
+ */
+export class NeedsDeviceParams extends InputError {
+  /** Device name → the mask its bounce addresses show, and how many of them sat inside a slot. */
+  readonly inferred: ReadonlyMap<string, { mask: number; inSlot: number }>;
+
+  /**
+   * @param file - The trace.
+   * @param inferred - What the evidence shows.
+   */
+  constructor(file: string, inferred: ReadonlyMap<string, { mask: number; inSlot: number }>) {
+    super('dma_device_params', `The dma:* trace shows devices with a min_align_mask: ${[...inferred.keys()].join(', ')}`, { file });
+    this.inferred = inferred;
   }
 }
 
@@ -181,6 +206,8 @@ export class ReplayEngine {
   readonly #fed: TraceEvent[] = [];
   /** Devices a min_align_mask hint was given for. */
   readonly #hinted = new Set<string>();
+  /** dma:* traces: what the kernel's bounce addresses say about the min_align_mask of devices not given with --device. */
+  readonly #alignEvidence = new MinAlignEvidence();
 
   /**
    * @param file - Trace file name, for errors.
@@ -245,6 +272,8 @@ export class ReplayEngine {
     }
     for (let ev = this.#window.release(); ev !== undefined; ev = this.#window.release()) this.#process(ev);
     for (const m of this.#skew.expired(Infinity)) this.tally.mismatch(m);
+    const inferred = this.#alignEvidence.inferred();
+    if (inferred.size > 0 && this.#opts.inferDevices !== false) throw new NeedsDeviceParams(this.#file, inferred);
     // Calls and no pool line anywhere: the lead-in never ended.
     if (this.mem === null && this.#leadIn.firstLine > 0) this.#requireMem(this.#leadIn.firstLine);
   }
@@ -541,7 +570,10 @@ export class ReplayEngine {
     const mem = this.mem!;
     this.tally.maps++;
     if (ev.ret === RET_UNDONE) return this.#undone(p);
-    if (this.mode === 'dma-events' && ev.ret > 0 && (ev.ret & (IO_TLB_SIZE - 1)) !== 0 && p.dev.minAlignMask === 0) this.#minAlignHint(p, ev.ret, ev.line);
+    if (this.mode === 'dma-events' && ev.ret >= 0 && this.#opts.devices?.has(p.dev.name) !== true) {
+      this.#alignEvidence.observe(p.dev.name, p.ev.orig, ev.ret);
+      if ((ev.ret & (IO_TLB_SIZE - 1)) !== 0 && p.dev.minAlignMask === 0) this.#minAlignHint(p, ev.ret, ev.line);
+    }
     let tlb = -1;
     let followed = false;
     if (p.ready) {

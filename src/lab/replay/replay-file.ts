@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 import { readTrace } from '../trace/reader.js';
-import { NeedsInitialMappings, NeedsPoolForDmaEvents, ReplayEngine, type ReplayEngineOptions } from './replay-engine.js';
+import { NeedsDeviceParams, NeedsInitialMappings, NeedsPoolForDmaEvents, ReplayEngine, type ReplayEngineOptions } from './replay-engine.js';
 import { scanTraceStart } from './initial-state.js';
 import type { ReplayResult } from './replay-types.js';
 import { memUsed } from '../../swiotlb/io-tlb-mem.js';
@@ -37,30 +37,51 @@ export interface ReplayFileOptions extends ReplayEngineOptions {
  * @remarks Context: process context; streams the file, memory flat in its length.
  */
 export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}): Promise<ReplayResult> {
-  const withLookahead = { lookahead: ENTRY_LOOKAHEAD, ...opts };
-  let engine = new ReplayEngine(path, withLookahead);
+  let engineOpts: ReplayEngineOptions = { lookahead: ENTRY_LOOKAHEAD, ...opts };
   const read = async (e: ReplayEngine): ReturnType<typeof readTrace> => {
     const stats = await readTrace(path, { file: path, lenient: opts.lenient ?? false, onEvent: (ev) => e.onEvent(ev), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     e.flush();
     return stats;
   };
+  const scan = async (o: ReplayEngineOptions): Promise<ReplayEngineOptions> => {
+    const start = await scanTraceStart(path, opts.lenient ?? false, o.devices);
+    return { ...o, initialMappings: start.mappings, inFlightMaps: start.inFlightMaps, inFlightUnmaps: start.inFlightUnmaps };
+  };
+  let engine: ReplayEngine;
   let stats: Awaited<ReturnType<typeof readTrace>>;
-  try {
-    stats = await read(engine);
-  } catch (e) {
-    if (e instanceof NeedsPoolForDmaEvents) {
-      // dma:* events and no pool line: each bounced map on the default pool, addresses not compared.
-      engine = new ReplayEngine(path, { ...withLookahead, dmaWithoutPoolLine: true });
+  const notes: string[] = [];
+  // Each thing a pass can find out sends the replay round again, at most once each.
+  for (const seen = new Set<string>(); ; ) {
+    engine = new ReplayEngine(path, engineOpts);
+    try {
       stats = await read(engine);
-    } else if (e instanceof NeedsInitialMappings) {
-      // The capture started on a pool in use: find the mappings live then and the calls in flight (a first pass), and replay from that state.
-      const start = await scanTraceStart(path, opts.lenient ?? false, opts.devices);
-      engine = new ReplayEngine(path, { ...withLookahead, initialMappings: start.mappings, inFlightMaps: start.inFlightMaps, inFlightUnmaps: start.inFlightUnmaps });
-      stats = await read(engine);
-    } else throw e;
+      break;
+    } catch (e) {
+      if (!(e instanceof NeedsPoolForDmaEvents || e instanceof NeedsInitialMappings || e instanceof NeedsDeviceParams) || seen.has(e.code)) throw e;
+      seen.add(e.code);
+      if (e instanceof NeedsPoolForDmaEvents) {
+        // dma:* events and no pool line: each bounced map on the default pool, addresses not compared.
+        engineOpts = { ...engineOpts, dmaWithoutPoolLine: true };
+      } else if (e instanceof NeedsInitialMappings) {
+        // The capture started on a pool in use: find the mappings live then and the calls in flight (a first pass), and replay from that state.
+        engineOpts = await scan(engineOpts);
+      } else {
+        // dma:* events do not print min_align_mask; the kernel's bounce addresses showed it.
+        const devices = new Map(engineOpts.devices ?? []);
+        for (const [name, { mask, inSlot }] of e.inferred) {
+          devices.set(name, { ...devices.get(name), minAlignMask: mask });
+          notes.push(
+            `${name}: min_align_mask 0x${mask.toString(16)} read off its bounce addresses (${inSlot} of them kept the buffer's offset inside a slot; dma:* events do not print it): give --device '${name},min_align_mask=...' to set it`,
+          );
+        }
+        engineOpts = { ...engineOpts, devices };
+        if (engineOpts.initialMappings !== undefined) engineOpts = await scan(engineOpts);
+      }
+    }
   }
   const t = engine.tally;
   t.warnings.unshift(...completenessWarnings(path, stats.overwritten));
+  t.warnings.push(...notes);
   const init = engine.initialState;
   if (init !== null && init.unplaced > 0) {
     t.warnings.unshift(
