@@ -2,7 +2,8 @@
  * The real inputs the mutators start from: the bundled oracle captures of a
  * Linux 6.1 kernel (test/fixtures/oracle/*) and the captures the capture
  * script made on one (test/fixtures/script-captures/*: no in-lock probes, so
- * the replay decides maps at their returns), cut into windows of consecutive
+ * the replay decides maps at their returns) and on a 6.12 kernel
+ * (test/fixtures/kernel-6.12/*: dma:* events), cut into windows of consecutive
  * lines so whole-stream cases stay small, plus every kind of line they hold.
  *
  * @module
@@ -16,6 +17,8 @@ import { gunzipSync } from 'node:zlib';
 export const ORACLE_DIR = fileURLToPath(new URL('../test/fixtures/oracle/', import.meta.url));
 /** Directory of the capture script's captures. */
 export const SCRIPT_CAPTURES_DIR = fileURLToPath(new URL('../test/fixtures/script-captures/', import.meta.url));
+/** Directory of the capture script's dma:* captures of a 6.12 kernel. */
+export const KERNEL_612_DIR = fileURLToPath(new URL('../test/fixtures/kernel-6.12/', import.meta.url));
 /** The plain-text capture (the only one stored uncompressed). */
 export const SMOKE_TXT = join(ORACLE_DIR, 'nvme_smoke_smp2', 'trace.txt');
 
@@ -73,7 +76,7 @@ let cached: Corpus | null = null;
 export function loadCorpus(): Corpus {
   if (cached !== null) return cached;
   const traces: TraceSample[] = [];
-  for (const [dir, file] of [[ORACLE_DIR, 'trace.txt.gz'], [SCRIPT_CAPTURES_DIR, 'swiotlb-trace.txt.gz']] as const) {
+  for (const [dir, file] of [[ORACLE_DIR, 'trace.txt.gz'], [SCRIPT_CAPTURES_DIR, 'swiotlb-trace.txt.gz'], [KERNEL_612_DIR, 'swiotlb-trace.txt.gz']] as const) {
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir).sort()) {
       const gz = join(dir, name, file);

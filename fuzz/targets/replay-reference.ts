@@ -10,6 +10,7 @@ import { ReplayEngine, type ReplayEngineOptions } from '../../src/lab/replay/rep
 import { LineParser } from '../../src/lab/trace/parse-line.js';
 import { MAX_LINE_LENGTH } from '../../src/lab/trace/index.js';
 import { InputError } from '../../src/util/errors.js';
+import { ENTRY_LOOKAHEAD } from '../../src/lab/replay/replay-file.js';
 
 /** What the reference replay counted. */
 export interface ReferenceReplay {
@@ -30,7 +31,8 @@ export interface ReferenceReplay {
  * @remarks Context: any; synchronous.
  */
 export function replayText(text: Buffer, file: string, opts: ReplayEngineOptions, lenient: boolean): ReferenceReplay | null {
-  const engine = new ReplayEngine(file, opts);
+  // The same events held back as replayTraceFile() holds (entry captures decide with them).
+  const engine = new ReplayEngine(file, { lookahead: ENTRY_LOOKAHEAD, ...opts });
   const parser = new LineParser(file);
   let lineNo = 0;
   for (let start = 0; start < text.length; ) {

@@ -17,7 +17,7 @@ import { newCounters } from '../../swiotlb/io-tlb-mem.js';
 import { InputError } from '../../util/errors.js';
 
 /** Events an entry capture's replay holds back, so a map's decision can see the returns of maps pending with it. */
-const ENTRY_LOOKAHEAD = 4096;
+export const ENTRY_LOOKAHEAD = 4096;
 
 /** Options of {@link replayTraceFile}. */
 export interface ReplayFileOptions extends ReplayEngineOptions {
