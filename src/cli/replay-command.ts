@@ -84,7 +84,7 @@ export function registerReplay(program: Command): void {
     .option('--nareas <n>', 'pool areas when the trace has no pool line', (v) => parsePositiveIntOption(v, '--nareas'))
     .option(
       '--device <spec>',
-      "device parameters a dma:* trace does not print: 'NAME,min_align_mask=0xfff[,segment_boundary_mask=0xffffffff]' (repeatable)",
+      "device parameters a dma:* trace does not print: 'NAME,min_align_mask=0xfff[,segment_boundary_mask=0xffffffff]' (repeatable; without it a min_align_mask is read off the kernel's bounce addresses when they show one)",
       (v, acc: Map<string, DmaReplayDevice>) => parseDeviceSpec(v, acc),
       new Map<string, DmaReplayDevice>(),
     )
