@@ -29,16 +29,14 @@
  *
  * @module
  */
-import type { MapSingleEvent, MapSingleRetEvent, SwiotlbBouncedEvent, SyncSingleEvent, UnmapSingleEvent } from '../trace/events.js';
+import type { MapSingleEvent, MapSingleRetEvent, SwiotlbBouncedEvent, SyncSingleEvent, TraceEventBase, UnmapSingleEvent } from '../trace/events.js';
 import type { DmaTraceEvent } from '../trace/dma-events.js';
-import type { TraceEvent } from '../trace/trace-event.js';
+import { SWIOTLB_CALL_KINDS, type TraceEvent } from '../trace/trace-event.js';
 import type { DmaReplayDevice } from './dma-replay.js';
 
 /** Events held at most while the kind of trace is unknown (a trace of swiotlb_bounced events alone is then passed on as it is). */
 const MAX_HELD = 4096;
 
-/** Oracle and capture-script kprobe events: a trace with one of them is not a dma:* trace. */
-const KPROBE_CALLS: ReadonlySet<TraceEvent['kind']> = new Set<TraceEvent['kind']>(['map_single', 'map_single_ret', 'map_found', 'map_area_full', 'unmap_single', 'unmap_release', 'sync_for_cpu', 'sync_for_device']);
 
 /** A return whose result the trace does not give: the kernel mapped it and undid it (a scatterlist that failed later). */
 export const RET_UNDONE = -2;
@@ -136,7 +134,7 @@ export class DmaEntryTranslator {
         this.#kind = 'dma';
         for (const h of this.#held) this.#translated(h, out);
         this.#held.length = 0;
-      } else if (KPROBE_CALLS.has(ev.kind) || this.#held.length >= MAX_HELD) {
+      } else if (SWIOTLB_CALL_KINDS.has(ev.kind) || this.#held.length >= MAX_HELD) {
         this.#kind = 'kprobe';
         out.push(...this.#held);
         this.#held.length = 0;
@@ -245,15 +243,11 @@ export class DmaEntryTranslator {
     return l;
   }
 
-  #entry(ev: { line: number; cpu: number; ts: number; task: string; pid: number }, device: string, phys: number, size: number): Mutable<MapSingleEvent> {
+  #entry(ev: TraceEventBase, device: string, phys: number, size: number): Mutable<MapSingleEvent> {
     const p = this.#devices.get(device) ?? {};
     return {
       kind: 'map_single',
-      line: ev.line,
-      cpu: ev.cpu,
-      ts: ev.ts,
-      task: ev.task,
-      pid: ev.pid,
+      ...columns(ev),
       dev: device,
       orig: phys,
       msz: size,
@@ -370,11 +364,7 @@ export class DmaEntryTranslator {
     if (m.phys >= 0) this.#byPhys.delete(`${device}\0${m.phys}`);
     const u: UnmapSingleEvent = {
       kind: 'unmap_single',
-      line: ev.line,
-      cpu: ev.cpu,
-      ts: ev.ts,
-      task: ev.task,
-      pid: ev.pid,
+      ...columns(ev),
       dev: device,
       tlb: m.dma,
       msz: m.size,
@@ -391,7 +381,7 @@ export class DmaEntryTranslator {
       this.directOps++;
       return;
     }
-    const s: SyncSingleEvent = { kind: forCpu ? 'sync_for_cpu' : 'sync_for_device', line: ev.line, cpu: ev.cpu, ts: ev.ts, task: ev.task, pid: ev.pid, dev: device, tlb: dma, size, dir, name: device };
+    const s: SyncSingleEvent = { kind: forCpu ? 'sync_for_cpu' : 'sync_for_device', ...columns(ev), dev: device, tlb: dma, size, dir, name: device };
     out.push(s);
   }
 
@@ -403,8 +393,13 @@ export class DmaEntryTranslator {
   }
 }
 
+/** The columns an event stands at (line, CPU, time, task), for the events made in its place. */
+function columns(ev: TraceEventBase): TraceEventBase {
+  return { line: ev.line, cpu: ev.cpu, ts: ev.ts, task: ev.task, pid: ev.pid };
+}
+
 function retEvent(ev: DmaTraceEvent, ret: number): MapSingleRetEvent {
-  return { kind: 'map_single_ret', line: ev.line, cpu: ev.cpu, ts: ev.ts, task: ev.task, pid: ev.pid, ret };
+  return { kind: 'map_single_ret', ...columns(ev), ret };
 }
 
 /**

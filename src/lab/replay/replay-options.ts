@@ -7,7 +7,7 @@
  * @module
  */
 import { InputError } from '../../util/errors.js';
-import type { TraceEvent } from '../trace/trace-event.js';
+import { SWIOTLB_CALL_KINDS, type TraceEvent } from '../trace/trace-event.js';
 import type { DmaReplayDevice } from './dma-replay.js';
 import type { InitialMapping } from './initial-state.js';
 
@@ -102,16 +102,7 @@ export class NeedsDeviceParams extends InputError {
 }
 
 /** Calls and in-lock events that, before the first pool line, are lead-in (see lead-in.ts). */
-export const LEAD_IN_KINDS: ReadonlySet<TraceEvent['kind']> = new Set<TraceEvent['kind']>([
-  'map_single',
-  'map_area_full',
-  'map_found',
-  'map_single_ret',
-  'unmap_single',
-  'unmap_release',
-  'sync_for_cpu',
-  'sync_for_device',
-]);
+export const LEAD_IN_KINDS: ReadonlySet<TraceEvent['kind']> = SWIOTLB_CALL_KINDS;
 
 /** Largest pool a trace may ask the replay to model (2^24 slots, 32 GiB): the slot arrays are allocated up front. */
 export const MAX_REPLAY_SLABS = 2 ** 24;

@@ -47,3 +47,10 @@ export const TRACE_EVENT_KINDS: readonly TraceEventKind[] = [
   'dma_sync_sg_for_cpu',
   'dma_sync_sg_for_device',
 ];
+
+/**
+ * The kprobe events of a call into swiotlb (the oracle's and the capture
+ * script's): the first nine kinds but `unmap_single_ret`, which marks no
+ * state change.
+ */
+export const SWIOTLB_CALL_KINDS: ReadonlySet<TraceEventKind> = new Set(TRACE_EVENT_KINDS.slice(0, TRACE_EVENT_KINDS.indexOf('pool')).filter((k) => k !== 'unmap_single_ret'));
