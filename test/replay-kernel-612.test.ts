@@ -86,3 +86,13 @@ test('read as an entry capture a full pool on 4 CPUs differs on a handful of map
   assert.equal(atEvent.mode, 'dma-events');
   assert.ok(entry.mismatched * 100 < atEvent.mismatched, `${entry.mismatched} as an entry capture, ${atEvent.mismatched} at each event`);
 });
+
+test('two CPUs sharing each area (2 areas, 4 CPUs): after a difference the area index follows the kernel unless a later map set it', async () => {
+  // A map decided differently is placed at the kernel's slots. The area's index stays where it is only when
+  // another CPU's later map left it there (that map's lock came after); an index nothing explains had drifted.
+  const r = await replayTraceFile(trace('mixed_areas_smp4'), { kernel: '6.12' });
+  assert.equal(r.pool!.nareas, 2);
+  assert.equal(r.maps, kernelCounts('mixed_areas_smp4').bounced);
+  assert.ok(r.mismatched <= 9, `mismatched ${r.mismatched} (17 when any later map in the area kept the index)`);
+  assert.equal(r.followed, r.mismatched);
+});

@@ -24,7 +24,6 @@ export class EntryWindow {
   readonly #open = new Map<number, RecentRelease>();
   readonly #commits: RecentCommit[] = [];
   /** The last commit's number per area. */
-  #areaCommit = new Float64Array(0);
   /** Releases and commits so far. */
   releaseSeq = 0;
   commitSeq = 0;
@@ -34,15 +33,6 @@ export class EntryWindow {
    */
   constructor(lookahead: number) {
     this.#lookahead = lookahead;
-  }
-
-  /**
-   * Start over for a pool of `nareas` areas.
-   *
-   * @param nareas - Areas of the replayed pool.
-   */
-  reset(nareas: number): void {
-    this.#areaCommit = new Float64Array(nareas);
   }
 
   /**
@@ -147,7 +137,6 @@ export class EntryWindow {
    */
   committed(c: Omit<RecentCommit, 'seq'>): void {
     const seq = ++this.commitSeq;
-    this.#areaCommit[c.area] = seq;
     this.#commits.push({ seq, cpu: c.cpu, index: c.index, nslots: c.nslots, searchSize: c.searchSize, inSlot: c.inSlot, area: c.area, indexBefore: c.indexBefore });
     if (this.#commits.length > RECENT) this.#commits.shift();
   }
@@ -175,13 +164,24 @@ export class EntryWindow {
   }
 
   /**
-   * Whether a map committed in an area after the given commit number.
+   * Whether an area's index is where a map committed after `commitSeq` left
+   * it (the index then belongs to that later map, not to a drifted state).
    *
-   * @param area - The area.
-   * @param commitSeq - Commits before.
-   * @returns true when the area's index may have moved since.
+   * @param area - Area.
+   * @param commitSeq - Commits applied before the map in question entered.
+   * @param index - The area's current index (area-local).
+   * @param areaNslabs - Slots per area.
+   * @returns true when a later commit in the area ends at `index`.
+   * @remarks Context: replay.
    */
-  areaCommittedSince(area: number, commitSeq: number): boolean {
-    return this.#areaCommit[area]! > commitSeq;
+  indexFromCommitSince(area: number, commitSeq: number, index: number, areaNslabs: number): boolean {
+    for (let i = this.#commits.length - 1; i >= 0; i--) {
+      const c = this.#commits[i]!;
+      if (c.seq <= commitSeq) break;
+      if (c.area !== area) continue;
+      const end = c.index - area * areaNslabs + c.nslots;
+      if ((end < areaNslabs ? end : 0) === index) return true;
+    }
+    return false;
   }
 }

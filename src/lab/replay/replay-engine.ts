@@ -300,7 +300,6 @@ export class ReplayEngine {
     const pool = this.mem.pools[0]!;
     this.poolConfig = { start, end: pool.end, nslabs, nareas, areaNslabs: pool.areaNslabs, force, source };
     if (source !== 'default') this.#front?.setPool(start, pool.end);
-    this.#window.reset(pool.nareas);
   }
 
   #onPool(ev: PoolEvent): void {
@@ -552,9 +551,10 @@ export class ReplayEngine {
     } else this.tally.mismatch(this.#mismatch(line, this.#retDecision(), { ret: kernel }, { ret: d.model }, -1));
     const pool = mem.pools[0]!;
     const area = kernel >= 0 ? areaOf(pool, Math.floor((kernel - pool.start) / IO_TLB_SIZE)) : -1;
-    // Maps of other CPUs committed in that area while this one was pending: the kernel may have taken this
-    // one's lock before theirs, and then the area's index is theirs. Its slots, before the index, say so.
-    const keepIndex = area >= 0 && this.#window.areaCommittedSince(area, p.commitSeq);
+    // A map of another CPU committed in that area while this one was pending left the index where it is: the
+    // kernel may have taken this one's lock before theirs, and then the index is theirs (its slots, before the
+    // index, say so). An index no such map left had drifted from the kernel's: it follows the kernel's slots.
+    const keepIndex = area >= 0 && this.#window.indexFromCommitSince(area, p.commitSeq, pool.areaIndex[area]!, pool.areaNslabs);
     if (followKernel(mem, p, kernel, keepIndex)) {
       if (d.verdict === 'differs') this.tally.followed++;
     } else takeOwn(mem, p);
