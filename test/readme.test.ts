@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -41,4 +41,18 @@ test('README shows the default compare exactly as the command prints it', () => 
   const r = spawnSync(process.execPath, ['bin/swiotlb-lab.mjs', 'compare'], { cwd: root, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.ok(readme.includes(r.stdout.trimEnd()), 'README holds the current output of npx swiotlb-lab compare');
+});
+
+test('README shows the replay tables of the bundled 6.1 and 6.12 captures exactly as the command prints them', () => {
+  const readme = readFileSync(`${root}README.md`, 'utf8');
+  const dir = 'test/fixtures/kernel-6.12';
+  const k612 = readdirSync(`${root}${dir}`, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => `${dir}/${d.name}/swiotlb-trace.txt.gz`)
+    .sort();
+  for (const args of [['replay'], ['replay', '--kernel', '6.12', ...k612]]) {
+    const r = spawnSync(process.execPath, ['bin/swiotlb-lab.mjs', ...args], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, args.length === 1 ? 0 : 1, r.stderr);
+    assert.ok(readme.includes(r.stdout.trimEnd()), `README holds the current output of npx swiotlb-lab ${args.slice(0, 3).join(' ')}`);
+  }
 });
