@@ -33,10 +33,10 @@ import type { MapSingleEvent, MapSingleRetEvent, SwiotlbBouncedEvent, SyncSingle
 import type { DmaTraceEvent } from '../trace/dma-events.js';
 import { SWIOTLB_CALL_KINDS, type TraceEvent } from '../trace/trace-event.js';
 import type { DmaReplayDevice } from './dma-replay.js';
+import { LiveBounces, type LiveMapping } from './dma-live.js';
 
 /** Events held at most while the kind of trace is unknown (a trace of swiotlb_bounced events alone is then passed on as it is). */
 const MAX_HELD = 4096;
-
 
 /** A return whose result the trace does not give: the kernel mapped it and undid it (a scatterlist that failed later). */
 export const RET_UNDONE = -2;
@@ -59,14 +59,6 @@ interface OpenMap {
  */
 export type PlaceAfter = (at: TraceEvent, events: readonly TraceEvent[]) => boolean;
 
-/** A bounced mapping the trace has not unmapped yet. */
-interface LiveMapping {
-  readonly dma: number;
-  readonly size: number;
-  /** Original address, -1 when the map is not in the trace. */
-  readonly phys: number;
-}
-
 /** Turns dma:* and swiotlb_bounced events into the capture script's entry-mode events. */
 export class DmaEntryTranslator {
   /** Maps that went to the device directly. */
@@ -80,11 +72,7 @@ export class DmaEntryTranslator {
   readonly #devices: ReadonlyMap<string, DmaReplayDevice>;
   readonly #open = new Map<number, OpenMap[]>();
   /** Live bounced mappings by device and DMA address, and by device and original address (dma_unmap_sg gives only those). */
-  readonly #byDma = new Map<string, LiveMapping>();
-  readonly #byPhys = new Map<string, LiveMapping>();
-  /** The pool's bounce range once a pool line gave it: an unmap there of a mapping made before the trace still releases slots. */
-  #poolStart = 0;
-  #poolEnd = 0;
+  readonly #live = new LiveBounces();
   /** `dma` once a dma:* event came, `kprobe` once a kprobe event came (or too many events passed undecided). */
   #kind: 'undecided' | 'dma' | 'kprobe' = 'undecided';
   readonly #held: TraceEvent[] = [];
@@ -174,8 +162,7 @@ export class DmaEntryTranslator {
    * @remarks Context: replay, single-threaded.
    */
   setPool(start: number, end: number): void {
-    this.#poolStart = start;
-    this.#poolEnd = end;
+    this.#live.setPool(start, end);
   }
 
   /**
@@ -202,9 +189,9 @@ export class DmaEntryTranslator {
         return this.#sgFailed(ev, out);
       case 'dma_unmap_page':
       case 'dma_unmap_phys':
-        return this.#unmap(ev, ev.device, this.#byDma.get(`${ev.device}\0${ev.dmaAddr}`) ?? this.#poolAddress(ev.dmaAddr, ev.size), ev.dir, ev.attrs, out);
+        return this.#unmap(ev, ev.device, this.#live.byDma(ev.device, ev.dmaAddr, ev.size), ev.dir, ev.attrs, out);
       case 'dma_unmap_sg':
-        for (const p of ev.physAddrs) this.#unmap(ev, ev.device, this.#byPhys.get(`${ev.device}\0${p}`), ev.dir, ev.attrs, out);
+        for (const p of ev.physAddrs) this.#unmap(ev, ev.device, this.#live.byPhys(ev.device, p), ev.dir, ev.attrs, out);
         return;
       case 'dma_sync_single_for_cpu':
       case 'dma_sync_single_for_device':
@@ -231,7 +218,7 @@ export class DmaEntryTranslator {
    * @remarks Context: any.
    */
   live(): number {
-    return this.#byDma.size;
+    return this.#live.size;
   }
 
   #openList(cpu: number): OpenMap[] {
@@ -315,9 +302,7 @@ export class DmaEntryTranslator {
         out.push(e, retEvent(ev, g.dma));
       }
       if (g.dma !== -1 && (m !== undefined || g.dma !== g.phys)) {
-        const live = { dma: g.dma, size: g.size, phys: g.phys };
-        this.#byDma.set(`${device}\0${g.dma}`, live);
-        this.#byPhys.set(`${device}\0${g.phys}`, live);
+        this.#live.add(device, { dma: g.dma, size: g.size, phys: g.phys });
       }
     });
     this.#openNext(list, out);
@@ -351,17 +336,12 @@ export class DmaEntryTranslator {
     this.#openNext(list, out);
   }
 
-  #poolAddress(dma: number, size: number): LiveMapping | undefined {
-    return this.#poolEnd > this.#poolStart && dma >= this.#poolStart && dma < this.#poolEnd ? { dma, size, phys: -1 } : undefined;
-  }
-
   #unmap(ev: DmaTraceEvent, device: string, m: LiveMapping | undefined, dir: number, attrs: number, out: TraceEvent[]): void {
     if (m === undefined) {
       this.directOps++;
       return;
     }
-    this.#byDma.delete(`${device}\0${m.dma}`);
-    if (m.phys >= 0) this.#byPhys.delete(`${device}\0${m.phys}`);
+    this.#live.remove(device, m);
     const u: UnmapSingleEvent = {
       kind: 'unmap_single',
       ...columns(ev),
@@ -377,7 +357,7 @@ export class DmaEntryTranslator {
   }
 
   #sync(ev: DmaTraceEvent, device: string, dma: number, size: number, dir: number, forCpu: boolean, out: TraceEvent[]): void {
-    if (this.#poolAddress(dma, size) === undefined && !this.#bouncedAt(device, dma)) {
+    if (!this.#live.covers(device, dma, size)) {
       this.directOps++;
       return;
     }
@@ -385,12 +365,6 @@ export class DmaEntryTranslator {
     out.push(s);
   }
 
-  /** Whether dma falls inside a live bounced mapping of the device. */
-  #bouncedAt(device: string, dma: number): boolean {
-    if (this.#byDma.has(`${device}\0${dma}`)) return true;
-    for (const [k, m] of this.#byDma) if (k.startsWith(`${device}\0`) && dma >= m.dma && dma < m.dma + m.size) return true;
-    return false;
-  }
 }
 
 /** The columns an event stands at (line, CPU, time, task), for the events made in its place. */
