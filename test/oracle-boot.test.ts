@@ -21,6 +21,11 @@ function kernelPool(dir: string): { nslabs: number; nareas: number; areaNslabs: 
   return { nslabs: num('nslabs'), nareas: num('nareas'), areaNslabs: num('area_nslabs') };
 }
 
+/** Where the kernel put the pool (pool.txt's start): the boot line that prints it needs it. */
+function poolStart(dir: string): number {
+  return Number(/\bstart=(0x[0-9a-f]+)/.exec(readFileSync(join(dir, 'pool.txt'), 'utf8'))![1]);
+}
+
 test('boot sizing gives the pool and the swiotlb boot lines of the real 6.1 kernel for every bundled capture', () => {
   const profile = getProfile('6.1');
   const dirs = builtinTraces().map((t) => dirname(t));
@@ -37,11 +42,13 @@ test('boot sizing gives the pool and the swiotlb boot lines of the real 6.1 kern
       limitNareas: profile.limitNareas,
       halvingOnMemblockFailure: profile.halvingOnMemblockFailure,
       forceBounceBeforeAlloc: profile.forceBounceBeforeAlloc,
+      poolPhysAddr: poolStart(dir),
     });
     assert.equal(boot.outcome, 'allocated', name);
     assert.deepEqual({ nslabs: boot.nslabs, nareas: boot.nareas, areaNslabs: boot.areaNslabs }, kernelPool(dir), `${name} (${args}, ${cpus} CPUs)`);
     assert.equal(boot.forceBounce, args.includes('force'), name);
-    // Every "software IO TLB:" line the kernel printed at boot, and no other (quiet boots print the area count and any size roundup).
+    // Every "software IO TLB:" line the kernel printed at boot, and no other (quiet boots print the area count and any size
+    // roundup; with memory above 4 GiB x86 keeps the pool for it and prints where it is).
     const dmesg = readFileSync(join(dir, 'dmesg_swiotlb.txt'), 'utf8')
       .split('\n')
       .map((l) => l.replace(/^\[[ \d.]+\] /, ''))

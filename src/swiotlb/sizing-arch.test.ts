@@ -23,15 +23,15 @@ test('arm64KmallocSwiotlbBytes() is 1 MiB per GiB, capped at the default', () =>
 test('archSwiotlbSetup() adjusts an x86 confidential guest and forces bouncing', () => {
   const d = createSwiotlbDefaults();
   const a = archSwiotlbSetup(d, { arch: 'x86', ramBytes: 8 * GiB, confidentialVm: true });
-  assert.deepEqual(a, { addressingLimit: true, forceFlag: true, verbose: false });
+  assert.deepEqual(a, { addressingLimit: true, forceFlag: true, verbose: true });
   assert.equal(d.defaultNslabs, 251776);
   assert.deepEqual(d.log, [`${P}SWIOTLB bounce buffer size adjusted to 491MB`]);
 });
 
-test('archSwiotlbSetup() wants no x86 pool when memory stays below 4 GiB', () => {
+test('archSwiotlbSetup() wants no x86 pool when memory stays below 4 GiB (and prints none), one above it (and prints it late)', () => {
   const d = createSwiotlbDefaults();
-  assert.equal(archSwiotlbSetup(d, { arch: 'x86', ramBytes: 2 * GiB }).addressingLimit, false);
-  assert.equal(archSwiotlbSetup(d, { arch: 'x86', ramBytes: 16 * GiB }).addressingLimit, true);
+  assert.deepEqual(archSwiotlbSetup(d, { arch: 'x86', ramBytes: 2 * GiB }), { addressingLimit: false, forceFlag: false, verbose: false });
+  assert.deepEqual(archSwiotlbSetup(d, { arch: 'x86', ramBytes: 16 * GiB }), { addressingLimit: true, forceFlag: false, verbose: true });
   assert.equal(archSwiotlbSetup(d, { arch: 'x86', ramBytes: 16 * GiB, addressingLimit: false }).addressingLimit, false);
   assert.deepEqual(d.log, []);
 });

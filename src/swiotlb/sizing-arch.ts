@@ -39,7 +39,13 @@ export interface ArchSetup {
   addressingLimit: boolean;
   /** SWIOTLB_FORCE in the flags: every mapping bounces (confidential guests). */
   forceFlag: boolean;
-  /** SWIOTLB_VERBOSE in the flags (arm64 prints the pool at init). */
+  /**
+   * The pool's `mapped [mem …]` line is printed at boot: SWIOTLB_VERBOSE in
+   * the flags (arm64 prints it at init), or, on x86, pci_iommu_init() keeping
+   * swiotlb because memory reaches above 4 GiB or the guest is confidential
+   * (it prints `PCI-DMA: Using software bounce buffering for IO (SWIOTLB)`
+   * and then the pool).
+   */
   verbose: boolean;
 }
 
@@ -90,9 +96,10 @@ export function archSwiotlbSetup(state: SwiotlbDefaults, options: ArchSetupOptio
   if (arch === 'x86') {
     if (cvm) {
       swiotlbAdjustSize(state, x86CocoSwiotlbBytes(ramBytes));
-      return { addressingLimit: true, forceFlag: true, verbose: false };
+      return { addressingLimit: true, forceFlag: true, verbose: true };
     }
-    return { addressingLimit: beyondDma, forceFlag: false, verbose: false };
+    // A pool forced on (swiotlb=force) below 4 GiB stays without the late print: pci_iommu_init() does not keep it.
+    return { addressingLimit: beyondDma, forceFlag: false, verbose: beyondDma };
   }
   if (cvm) return { addressingLimit: true, forceFlag: true, verbose: true };
   if (options.arm64KmallocBounce !== false && !beyondDma) {
