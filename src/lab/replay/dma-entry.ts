@@ -24,8 +24,10 @@
  * events are held, in order.
  *
  * The trace gives neither the device's min_align_mask nor its segment
- * boundary: they come from the replay's per-device parameters. DMA
- * addresses are taken as bounce addresses (no DMA offset, as on x86).
+ * boundary: they come from the replay's per-device parameters (the replay
+ * reads a min_align_mask off the kernel's bounce addresses when they show
+ * one, see align-evidence.ts). DMA addresses are taken as bounce addresses
+ * (no DMA offset, as on x86).
  *
  * @module
  */
