@@ -52,3 +52,24 @@ test('a trace with nothing to compare does not claim that every decision matched
   assert.equal(replayVerdict(r), 'NOTHING');
   assert.match(formatReplay(r), /result {5}NOTHING TO COMPARE/);
 });
+
+test("the oracle harness's meta.txt next to its trace.txt says the same: missed hits and ring-buffer overruns", async () => {
+  // The harness's layout (trace.txt + meta.txt with an indented events section), run with its fallback probes, which miss nested hits.
+  const at = SMOKE.findIndex((l) => l.includes(' unmap_single: '));
+  const release = SMOKE.findIndex((l, i) => i > at && l.includes(' unmap_release: '));
+  const meta = readFileSync(join(BUILTIN_TRACES, 'nvme_smoke_smp2', 'meta.txt'), 'utf8').replace('  kprobe_misses 0', '  kprobe_misses 2').replace('  ringbuffer_overrun 0', '  ringbuffer_overrun 3');
+  const dir = mkdtempSync(join(tmpdir(), 'swiotlb-complete-'));
+  try {
+    writeFileSync(join(dir, 'trace.txt'), SMOKE.filter((_, i) => i !== at && i !== release).join('\n'));
+    writeFileSync(join(dir, 'meta.txt'), meta);
+    const r = await replayTraceFile(join(dir, 'trace.txt'), { kernel: '6.1' });
+    assert.match(r.warnings.join('\n'), /the capture missed 2 kprobe hits \(meta\.txt\)/);
+    assert.match(r.warnings.join('\n'), /the capture lost 3 events in the ring buffer \(meta\.txt\)/);
+    assert.equal(replayVerdict(r), 'INCOMPLETE');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // The bundled captures' own meta.txt (no misses) adds nothing.
+  const ok = await replayTraceFile(join(BUILTIN_TRACES, 'nvme_smoke_smp2', 'trace.txt'), { kernel: '6.1' });
+  assert.deepEqual(ok.warnings, []);
+});

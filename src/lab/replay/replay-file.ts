@@ -5,7 +5,7 @@
  */
 import { canonicalJson, sha256File, sha256Text } from '../../util/digest.js';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 import { readTrace } from '../trace/reader.js';
@@ -168,11 +168,16 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
  */
 function completenessWarnings(path: string, overwritten: number): string[] {
   const out: string[] = [];
-  const meta = path.replace(/(\.txt)?(\.gz)?$/, '') + '.meta.txt';
-  if (meta !== path && existsSync(meta)) {
+  // The capture script's side file (STEM.meta.txt: `kprobe_misses=N`), or the oracle harness's meta.txt next to
+  // its trace.txt[.gz] (`  kprobe_misses N`, `  ringbuffer_overrun N` in its events section).
+  const script = path.replace(/(\.txt)?(\.gz)?$/, '') + '.meta.txt';
+  const harness = join(dirname(path), 'meta.txt');
+  const meta = script !== path && existsSync(script) ? script : /(^|\/)trace\.txt(\.gz)?$/.test(path) && existsSync(harness) ? harness : null;
+  if (meta !== null) {
     const text = readFileSync(meta, 'utf8');
-    const misses = Number(/^kprobe_misses=(\d+)$/m.exec(text)?.[1] ?? 0);
-    const lost = Number(/^lost_events=(\d+)$/m.exec(text)?.[1] ?? 0);
+    const field = (name: string): number => Number(new RegExp(`^\\s*${name}[= ](\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    const misses = field('kprobe_misses');
+    const lost = field('lost_events') + field('ringbuffer_overrun');
     if (misses > 0) out.push(`the capture missed ${misses} kprobe hits (${basename(meta)}): calls are missing from the trace, so decisions after the first of them may differ from the kernel's without the model being wrong`);
     if (lost > 0) out.push(`the capture lost ${lost} events in the ring buffer (${basename(meta)}): the trace is incomplete`);
   }
