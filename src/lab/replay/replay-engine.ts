@@ -45,6 +45,7 @@ import { LeadIn, tookSlotsBeforeRead } from './lead-in.js';
 import { PoolReadSkew } from './pool-read-skew.js';
 import { DmaEntryTranslator, RET_UNDONE } from './dma-entry.js';
 import { MinAlignEvidence } from './align-evidence.js';
+import { releaseHolders } from './missed-unmaps.js';
 import { DEFAULT_REPLAY_POOL, LEAD_IN_KINDS, MAX_REPLAY_SLABS, NeedsDeviceParams, NeedsInitialMappings, NeedsPoolForDmaEvents, type ReplayEngineOptions } from './replay-options.js';
 
 export { DEFAULT_REPLAY_POOL, MAX_REPLAY_SLABS, NeedsDeviceParams, NeedsInitialMappings, NeedsPoolForDmaEvents, type ReplayEngineOptions } from './replay-options.js';
@@ -555,7 +556,14 @@ export class ReplayEngine {
     // kernel may have taken this one's lock before theirs, and then the index is theirs (its slots, before the
     // index, say so). An index no such map left had drifted from the kernel's: it follows the kernel's slots.
     const keepIndex = area >= 0 && this.#window.indexFromCommitSince(area, p.commitSeq, pool.areaIndex[area]!, pool.areaNslabs);
-    if (followKernel(mem, p, kernel, keepIndex)) {
+    let follows = followKernel(mem, p, kernel, keepIndex);
+    if (!follows && kernel >= 0 && this.#opts.releaseMissedUnmaps === true) {
+      // The model still holds slots the kernel gave out: their unmaps are missing from the trace (see missed-unmaps.ts).
+      const freed = releaseHolders(mem, Math.floor((kernel - p.req.inSlot - pool.start) / IO_TLB_SIZE), p.req.nslots);
+      follows = freed > 0 && followKernel(mem, p, kernel, keepIndex);
+      if (follows) this.tally.releasedHolders += freed;
+    }
+    if (follows) {
       if (d.verdict === 'differs') this.tally.followed++;
     } else takeOwn(mem, p);
     this.#committed(p);

@@ -37,7 +37,10 @@ export interface ReplayFileOptions extends ReplayEngineOptions {
  * @remarks Context: process context; streams the file, memory flat in its length.
  */
 export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}): Promise<ReplayResult> {
-  let engineOpts: ReplayEngineOptions = { lookahead: ENTRY_LOOKAHEAD, ...opts };
+  // A capture that says it lost events: the replay may release mappings whose unmaps it lacks (see missed-unmaps.ts).
+  const meta = captureMeta(path);
+  const incomplete = meta !== null && meta.misses + meta.lost > 0;
+  let engineOpts: ReplayEngineOptions = { lookahead: ENTRY_LOOKAHEAD, ...(incomplete ? { releaseMissedUnmaps: true } : {}), ...opts };
   const read = async (e: ReplayEngine): ReturnType<typeof readTrace> => {
     const stats = await readTrace(path, { file: path, lenient: opts.lenient ?? false, onEvent: (ev) => e.onEvent(ev), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     e.flush();
@@ -80,7 +83,7 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
     }
   }
   const t = engine.tally;
-  t.warnings.unshift(...completenessWarnings(path, stats.overwritten));
+  t.warnings.unshift(...completenessWarnings(meta, stats.overwritten));
   t.warnings.push(...notes);
   const init = engine.initialState;
   if (init !== null && init.unplaced > 0) {
@@ -93,6 +96,11 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
       `${init.leadInEvents} of the trace's ${stats.events} events come before its first pool line (line ${init.line}) and are not replayed${
         stats.overwritten > 0 ? ': the ring buffer overwrote the beginning of the capture, with the pool line read at its start; capture again with a larger --buffer-kb or for less time' : ''
       }`,
+    );
+  }
+  if (t.releasedHolders > 0) {
+    t.warnings.unshift(
+      `${t.releasedHolders} mappings still held slots the kernel gave out again: the capture lost their unmaps, so the replay released them there and went on from the kernel's state; the maps that showed it count as differing`,
     );
   }
   const pending = engine.pendingCalls();
@@ -115,6 +123,8 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
       check: opts.check ?? false,
       pool: opts.pool ?? null,
       devices: opts.devices !== undefined ? [...opts.devices.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [],
+      // The side file's word that events were lost changes decisions (missed-unmaps.ts).
+      ...(incomplete ? { lostEvents: true } : {}),
     }),
   );
   return {
@@ -150,6 +160,7 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
     bouncedEvents: t.bounced,
     pendingAtEnd: pending,
     poolReadSkewed: engine.poolReadSkewed,
+    releasedHolders: t.releasedHolders,
     initialState: init,
     dmaDebug: engine.debug === null ? null : { counts: engine.debug.counts, findings: engine.debug.findings, liveAtEnd: engine.debug.live().length },
   };
@@ -166,23 +177,37 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
  * @param overwritten - Events the header says were overwritten.
  * @returns Warnings, most important first.
  */
-function completenessWarnings(path: string, overwritten: number): string[] {
+function completenessWarnings(meta: CaptureMeta | null, overwritten: number): string[] {
   const out: string[] = [];
-  // The capture script's side file (STEM.meta.txt: `kprobe_misses=N`), or the oracle harness's meta.txt next to
-  // its trace.txt[.gz] (`  kprobe_misses N`, `  ringbuffer_overrun N` in its events section).
+  if (meta !== null && meta.misses > 0) out.push(`the capture missed ${meta.misses} kprobe hits (${meta.file}): calls are missing from the trace, so decisions after the first of them may differ from the kernel's without the model being wrong`);
+  if (meta !== null && meta.lost > 0) out.push(`the capture lost ${meta.lost} events in the ring buffer (${meta.file}): the trace is incomplete`);
+  if (overwritten > 0) out.push(`the ring buffer overwrote ${overwritten} events before the trace was read (ftrace header entries-in-buffer/entries-written): the trace lacks its beginning or gaps, so decisions may differ from the kernel's without the model being wrong`);
+  return out;
+}
+
+/** What a capture's side file says about its completeness. */
+interface CaptureMeta {
+  /** Its file name. */
+  readonly file: string;
+  /** Probe hits the kernel dropped (nested kprobes). */
+  readonly misses: number;
+  /** Events the ring buffer lost. */
+  readonly lost: number;
+}
+
+/**
+ * The side file of a capture: the capture script's STEM.meta.txt
+ * (`kprobe_misses=N`, `lost_events=N`), or the oracle harness's meta.txt next
+ * to its trace.txt[.gz] (`  kprobe_misses N`, `  ringbuffer_overrun N`).
+ */
+function captureMeta(path: string): CaptureMeta | null {
   const script = path.replace(/(\.txt)?(\.gz)?$/, '') + '.meta.txt';
   const harness = join(dirname(path), 'meta.txt');
   const meta = script !== path && existsSync(script) ? script : /(^|\/)trace\.txt(\.gz)?$/.test(path) && existsSync(harness) ? harness : null;
-  if (meta !== null) {
-    const text = readFileSync(meta, 'utf8');
-    const field = (name: string): number => Number(new RegExp(`^\\s*${name}[= ](\\d+)$`, 'm').exec(text)?.[1] ?? 0);
-    const misses = field('kprobe_misses');
-    const lost = field('lost_events') + field('ringbuffer_overrun');
-    if (misses > 0) out.push(`the capture missed ${misses} kprobe hits (${basename(meta)}): calls are missing from the trace, so decisions after the first of them may differ from the kernel's without the model being wrong`);
-    if (lost > 0) out.push(`the capture lost ${lost} events in the ring buffer (${basename(meta)}): the trace is incomplete`);
-  }
-  if (overwritten > 0) out.push(`the ring buffer overwrote ${overwritten} events before the trace was read (ftrace header entries-in-buffer/entries-written): the trace lacks its beginning or gaps, so decisions may differ from the kernel's without the model being wrong`);
-  return out;
+  if (meta === null) return null;
+  const text = readFileSync(meta, 'utf8');
+  const field = (name: string): number => Number(new RegExp(`^\\s*${name}[= ](\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { file: basename(meta), misses: field('kprobe_misses'), lost: field('lost_events') + field('ringbuffer_overrun') };
 }
 
 /**

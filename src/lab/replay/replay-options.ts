@@ -32,6 +32,12 @@ export interface ReplayEngineOptions {
   /** Unmaps entered before the first pool line whose in-lock release comes after it (scanTraceStart()). */
   inFlightUnmaps?: ReadonlySet<number>;
   /**
+   * The capture says it lost events (kprobe misses, ring-buffer losses): when the kernel gives out slots the model
+   * still holds, release the mappings holding them (their unmaps were lost) and follow the kernel (default false;
+   * replayTraceFile() sets it from the capture's side file).
+   */
+  releaseMissedUnmaps?: boolean;
+  /**
    * A dma:* trace: read devices' min_align_mask off the kernel's bounce addresses when --device does not give it
    * (default true; flush() then throws NeedsDeviceParams, and replayTraceFile() replays again with them).
    */

@@ -26,6 +26,8 @@ export class ReplayTally {
   reordered = 0;
   /** Entry captures: differing maps after which the replay went on from the kernel's slots. */
   followed = 0;
+  /** Entry captures: mappings released because the kernel gave out their slots (their unmaps are missing from the trace). */
+  releasedHolders = 0;
   readonly warnings: string[] = [];
 
   /**

@@ -87,6 +87,8 @@ export interface ReplayResult {
   bouncedEvents: number;
   /** Calls with no return or release when the trace ended (non-zero: a truncated capture). */
   pendingAtEnd: number;
+  /** Entry captures: mappings released because the kernel gave out their slots again (their unmaps are missing from the trace). */
+  releasedHolders: number;
   /** Pool-line areas that matched once a release on another CPU within a few lines of the line was counted on the other side of its unlocked read (matched includes them). */
   poolReadSkewed: number;
   /** The state the replay started from, taken from the trace's first pool line (null without one). */
