@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { replayTraceFile } from '../src/lab/replay/replay-file.js';
 import { formatReplay, replayVerdict } from '../src/lab/replay/replay-format.js';
 import { BUILTIN_TRACES } from '../src/cli/replay-command.js';
@@ -89,4 +90,26 @@ test('a capture that says it lost events: mappings whose unmaps were lost are re
   assert.equal(silent.releasedHolders, 0);
   assert.ok(silent.mismatched > told.mismatched, `${silent.mismatched} without, ${told.mismatched} with`);
   assert.notEqual(silent.inputDigest, told.inputDigest, 'the side file changed the decisions: the digest says so');
+});
+
+test("a real oracle-harness capture with its fallback probes, which lost nested unmap hits: one differing map per lost unmap the kernel reused", async () => {
+  const dir = fileURLToPath(new URL('./fixtures/oracle-fallback/nvme_dd_inner0_smp2/', import.meta.url));
+  const r = await replayTraceFile(join(dir, 'trace.txt.gz'), { kernel: '6.1' });
+  assert.equal(r.mode, 'entry');
+  assert.match(r.warnings.join('\n'), /the capture missed 8276 kprobe hits \(meta\.txt\)/);
+  assert.ok(r.releasedHolders > 400, `released ${r.releasedHolders}`);
+  assert.equal(r.mismatched, r.releasedHolders, 'every difference is a lost unmap the kernel reused, none spreads');
+  assert.equal(r.failures, 0, 'the kernel failed no map');
+  assert.equal(replayVerdict(r), 'INCOMPLETE');
+  // The same trace without its meta.txt: nothing says events were lost, nothing is released, and more decisions differ.
+  const bare = mkdtempSync(join(tmpdir(), 'swiotlb-complete-'));
+  try {
+    writeFileSync(join(bare, 'trace.txt.gz'), readFileSync(join(dir, 'trace.txt.gz')));
+    const b = await replayTraceFile(join(bare, 'trace.txt.gz'), { kernel: '6.1' });
+    assert.equal(b.releasedHolders, 0);
+    assert.ok(b.mismatched > r.mismatched, `${b.mismatched} without meta.txt, ${r.mismatched} with`);
+    assert.equal(replayVerdict(b), 'MISMATCH');
+  } finally {
+    rmSync(bare, { recursive: true, force: true });
+  }
 });
