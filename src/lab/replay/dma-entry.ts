@@ -36,6 +36,7 @@ import type { DmaTraceEvent } from '../trace/dma-events.js';
 import { SWIOTLB_CALL_KINDS, type TraceEvent } from '../trace/trace-event.js';
 import type { DmaReplayDevice } from './dma-replay.js';
 import { LiveBounces, type LiveMapping } from './dma-live.js';
+import { listAt } from '../../util/list-at.js';
 
 /** Events held at most while the kind of trace is unknown (a trace of swiotlb_bounced events alone is then passed on as it is). */
 const MAX_HELD = 4096;
@@ -223,15 +224,6 @@ export class DmaEntryTranslator {
     return this.#live.size;
   }
 
-  #openList(cpu: number): OpenMap[] {
-    let l = this.#open.get(cpu);
-    if (l === undefined) {
-      l = [];
-      this.#open.set(cpu, l);
-    }
-    return l;
-  }
-
   #entry(ev: TraceEventBase, device: string, phys: number, size: number): Mutable<MapSingleEvent> {
     const p = this.#devices.get(device) ?? {};
     return {
@@ -252,7 +244,7 @@ export class DmaEntryTranslator {
   }
 
   #bounced(ev: SwiotlbBouncedEvent, out: TraceEvent[]): void {
-    const list = this.#openList(ev.cpu);
+    const list = listAt(this.#open, ev.cpu);
     const m: OpenMap = { ev: this.#entry(ev, ev.devName, ev.devAddr, ev.size), anchor: ev, sent: list.length === 0 };
     list.push(m);
     if (m.sent) out.push(m.ev);
@@ -277,7 +269,7 @@ export class DmaEntryTranslator {
    * them failed, the others were mapped and undone.
    */
   #closing(ev: DmaTraceEvent, device: string, segs: readonly { phys: number; size: number; dma: number }[], dir: number, attrs: number, out: TraceEvent[]): void {
-    const list = this.#openList(ev.cpu);
+    const list = listAt(this.#open, ev.cpu);
     const taken: OpenMap[] = [];
     const matched = segs.map((g) => {
       const m = this.#find(list, device, g.phys, g.size, taken);

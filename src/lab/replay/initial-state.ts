@@ -20,6 +20,7 @@ import { freeRunAt } from '../../swiotlb/slot-bits.js';
 import type { PoolEvent, UnmapSingleEvent } from '../trace/events.js';
 import type { TraceEvent } from '../trace/trace-event.js';
 import { DmaEntryTranslator } from './dma-entry.js';
+import { listAt } from '../../util/list-at.js';
 import type { DmaReplayDevice } from './dma-replay.js';
 
 /** A mapping that was live when the capture started (seen only through its unmap). */
@@ -103,11 +104,6 @@ export async function scanTraceStart(path: string, lenient: boolean, devices: Re
   let leadInPending = 0;
   // In-lock probes release at unmap_release; without them (entry captures) an unmap released at its entry, before the line.
   let inLock = false;
-  const stackOf = <T>(m: Map<number, T[]>, cpu: number): T[] => {
-    let s = m.get(cpu);
-    if (s === undefined) m.set(cpu, (s = []));
-    return s;
-  };
   const liveAtStart = (ev: UnmapSingleEvent): void => {
     if (seen.has(ev.tlb)) return;
     seen.add(ev.tlb);
@@ -124,9 +120,9 @@ export async function scanTraceStart(path: string, lenient: boolean, devices: Re
         for (const s of maps.values()) leadInPending += s.length;
         for (const s of unmaps.values()) leadInPending += s.length;
       } else if (ev.kind === 'map_found' || ev.kind === 'map_area_full') inLock = true;
-      else if (ev.kind === 'map_single') stackOf(maps, ev.cpu).push(ev.line);
+      else if (ev.kind === 'map_single') listAt(maps, ev.cpu).push(ev.line);
       else if (ev.kind === 'map_single_ret') maps.get(ev.cpu)?.pop();
-      else if (ev.kind === 'unmap_single') stackOf(unmaps, ev.cpu).push(ev);
+      else if (ev.kind === 'unmap_single') listAt(unmaps, ev.cpu).push(ev);
       else if (ev.kind === 'unmap_release') {
         inLock = true;
         unmaps.get(ev.cpu)?.pop();
@@ -134,7 +130,7 @@ export async function scanTraceStart(path: string, lenient: boolean, devices: Re
       return;
     }
     if (ev.kind === 'map_single') {
-      if (leadInPending > 0) stackOf(maps, ev.cpu).push(ev.line);
+      if (leadInPending > 0) listAt(maps, ev.cpu).push(ev.line);
     } else if (ev.kind === 'map_single_ret') {
       const entry = leadInPending > 0 ? maps.get(ev.cpu)?.pop() : undefined;
       if (entry !== undefined && entry < poolLine) {
@@ -143,7 +139,7 @@ export async function scanTraceStart(path: string, lenient: boolean, devices: Re
       }
       if (ev.ret >= 0) live.add(ev.ret);
     } else if (ev.kind === 'unmap_single') {
-      if (inLock && leadInPending > 0) stackOf(unmaps, ev.cpu).push(ev);
+      if (inLock && leadInPending > 0) listAt(unmaps, ev.cpu).push(ev);
       if (live.delete(ev.tlb)) return;
       liveAtStart(ev);
     } else if (ev.kind === 'unmap_release' && leadInPending > 0) {

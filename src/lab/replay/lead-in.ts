@@ -19,6 +19,7 @@ import { areaOf, type IoTlbPool } from '../../swiotlb/pool.js';
 import type { SearchRequest } from '../../swiotlb/search-request.js';
 import type { MapSingleEvent, PoolEvent, UnmapSingleEvent } from '../trace/events.js';
 import type { TraceEvent } from '../trace/trace-event.js';
+import { listAt } from '../../util/list-at.js';
 
 /** A call that entered before the first pool line and had not finished when the lead-in ended. */
 export type LeadInCall =
@@ -50,7 +51,7 @@ export class LeadIn {
     if (this.events++ === 0) this.firstLine = ev.line;
     switch (ev.kind) {
       case 'map_single':
-        this.#list(ev.cpu).push({ kind: 'map', ev, areaEvents: 0, foundSlot: -1 });
+        listAt(this.#calls, ev.cpu).push({ kind: 'map', ev, areaEvents: 0, foundSlot: -1 });
         return;
       case 'map_area_full':
       case 'map_found': {
@@ -65,7 +66,7 @@ export class LeadIn {
         this.#remove(ev.cpu, 'map');
         return;
       case 'unmap_single':
-        this.#list(ev.cpu).push({ kind: 'unmap', ev });
+        listAt(this.#calls, ev.cpu).push({ kind: 'unmap', ev });
         return;
       case 'unmap_release':
         this.#remove(ev.cpu, 'unmap');
@@ -82,15 +83,6 @@ export class LeadIn {
    */
   pending(): ReadonlyMap<number, readonly LeadInCall[]> {
     return this.#calls;
-  }
-
-  #list(cpu: number): LeadInCall[] {
-    let l = this.#calls.get(cpu);
-    if (l === undefined) {
-      l = [];
-      this.#calls.set(cpu, l);
-    }
-    return l;
   }
 
   #last(cpu: number, kind: LeadInCall['kind']): LeadInCall | undefined {

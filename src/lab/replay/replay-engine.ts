@@ -46,7 +46,9 @@ import { PoolReadSkew } from './pool-read-skew.js';
 import { DmaEntryTranslator, RET_UNDONE } from './dma-entry.js';
 import { MinAlignEvidence } from './align-evidence.js';
 import { releaseHolders } from './missed-unmaps.js';
-import { DEFAULT_REPLAY_POOL, LEAD_IN_KINDS, MAX_REPLAY_SLABS, NeedsDeviceParams, NeedsInitialMappings, NeedsPoolForDmaEvents, type ReplayEngineOptions } from './replay-options.js';
+import { listAt } from '../../util/list-at.js';
+import { SWIOTLB_CALL_KINDS } from '../trace/trace-event.js';
+import { DEFAULT_REPLAY_POOL, MAX_REPLAY_SLABS, NeedsDeviceParams, NeedsInitialMappings, NeedsPoolForDmaEvents, type ReplayEngineOptions } from './replay-options.js';
 
 export { DEFAULT_REPLAY_POOL, MAX_REPLAY_SLABS, NeedsDeviceParams, NeedsInitialMappings, NeedsPoolForDmaEvents, type ReplayEngineOptions } from './replay-options.js';
 
@@ -211,7 +213,8 @@ export class ReplayEngine {
   }
 
   #dispatch(ev: TraceEvent): void {
-    if (this.mem === null && this.#opts.pool === undefined && LEAD_IN_KINDS.has(ev.kind)) {
+    // Calls and in-lock events before the first pool line are lead-in (see lead-in.ts).
+    if (this.mem === null && this.#opts.pool === undefined && SWIOTLB_CALL_KINDS.has(ev.kind)) {
       this.#leadIn.onEvent(ev);
       return;
     }
@@ -266,12 +269,7 @@ export class ReplayEngine {
   }
 
   #stack(cpu: number): (PendingMap | PendingUnmap)[] {
-    let s = this.#stacks.get(cpu);
-    if (s === undefined) {
-      s = [];
-      this.#stacks.set(cpu, s);
-    }
-    return s;
+    return listAt(this.#stacks, cpu);
   }
 
   #requireMem(line: number): IoTlbMem {

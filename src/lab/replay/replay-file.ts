@@ -168,12 +168,12 @@ export async function replayTraceFile(path: string, opts: ReplayFileOptions = {}
 
 /**
  * What says a capture is incomplete besides its own `[LOST]` lines: the
- * ftrace header's count of events the ring buffer overwrote, and the capture
- * script's side file (`STEM.meta.txt` next to `STEM.txt[.gz]`) with its
- * ring-buffer losses and missed kprobe hits. A missed unmap leaves slots in
- * use in the model that the kernel freed, so every later decision may differ.
+ * ftrace header's count of events the ring buffer overwrote, and the
+ * capture's side file (see captureMeta()) with its ring-buffer losses and
+ * missed kprobe hits. A missed unmap leaves slots in use in the model that
+ * the kernel freed, so every later decision may differ.
  *
- * @param path - The trace.
+ * @param meta - What the side file says, or null without one.
  * @param overwritten - Events the header says were overwritten.
  * @returns Warnings, most important first.
  */

@@ -7,7 +7,6 @@
  * @module
  */
 import { InputError } from '../../util/errors.js';
-import { SWIOTLB_CALL_KINDS, type TraceEvent } from '../trace/trace-event.js';
 import type { DmaReplayDevice } from './dma-replay.js';
 import type { InitialMapping } from './initial-state.js';
 
@@ -107,8 +106,6 @@ export class NeedsDeviceParams extends InputError {
   }
 }
 
-/** Calls and in-lock events that, before the first pool line, are lead-in (see lead-in.ts). */
-export const LEAD_IN_KINDS: ReadonlySet<TraceEvent['kind']> = SWIOTLB_CALL_KINDS;
 
 /** Largest pool a trace may ask the replay to model (2^24 slots, 32 GiB): the slot arrays are allocated up front. */
 export const MAX_REPLAY_SLABS = 2 ** 24;
