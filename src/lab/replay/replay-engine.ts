@@ -495,7 +495,8 @@ export class ReplayEngine {
     const name = p.dev.name;
     if (this.#hinted.has(name)) return;
     this.#hinted.add(name);
-    const mask = (kernel & 0xfff) === (p.ev.orig & 0xfff) ? '0xfff' : '0x7ff';
+    // What the bounce addresses so far show (observe() has seen this one).
+    const mask = `0x${(this.#alignEvidence.inferred().get(name)?.mask ?? 0x7ff).toString(16)}`;
     this.tally.warnings.unshift(
       `line ${line}: the kernel bounced ${name}'s buffer 0x${p.ev.orig.toString(16)} to 0x${kernel.toString(16)}, keeping its offset inside a slot: the device has a min_align_mask (NVMe's is 0xfff), which dma:* events do not print; replay with --device '${name},min_align_mask=${mask}' (the device's real value) or its maps will not match`,
     );
